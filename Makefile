@@ -1,0 +1,46 @@
+# Two commands do all set-up on a fresh machine (Python >= 3.11 with venv):
+#   make lab   - install everything into .venv and open the course in JupyterLab
+#   make test  - install everything into .venv and run the whole test suite
+# Re-running is fast: the install step runs again only when pyproject.toml changes.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+LAB_ARGS ?=
+
+.PHONY: install lab test lessons bench lint format clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --editable '.[test]'
+	@$(BIN)/jupyter labextension list 2>&1 | grep -q 'jupyterlab-manager.*enabled' \
+		|| $(BIN)/jupyter labextension enable @jupyter-widgets/jupyterlab-manager
+	@echo "ipywidgets front end: enabled"
+	@touch $(STAMP)
+
+lab: $(STAMP)
+	$(BIN)/python -m utils.workspace
+	$(BIN)/jupyter lab --ServerApp.root_dir=workspace $(LAB_ARGS)
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+lessons: $(STAMP)
+	$(BIN)/python -m grading lessons
+
+bench: $(STAMP)
+	$(BIN)/python tests/benchmarks/run.py
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

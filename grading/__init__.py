@@ -1,0 +1,1 @@
+"""Instructor tools: build the student lessons and autograde submissions with nbgrader."""

@@ -1,0 +1,111 @@
+"""`make bench`: time the course on this machine and write tests/benchmarks/RESULTS.md.
+
+Each benchmark is a function returning table rows (what, figure, target); a later issue adds
+its own function to BENCHMARKS.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO))
+
+from grading.course import lesson_ids, lesson_notebook  # noqa: E402
+
+RESULTS = Path(__file__).with_name("RESULTS.md")
+Row = tuple[str, str, str]
+
+
+def machine() -> str:
+    """One line describing this machine: CPU, cores, memory, Python, torch and GPU."""
+    import torch
+
+    cpu = platform.processor() or platform.machine()
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        names = [
+            ln.split(":", 1)[1].strip()
+            for ln in cpuinfo.read_text().splitlines()
+            if ln.startswith("model name")
+        ]
+        cpu = names[0] if names else cpu
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    gpu = torch.cuda.get_device_name(0) if torch.cuda.is_available() else "no GPU"
+    return (
+        f"{cpu}, {os.cpu_count()} cores, {memory:.0f} GiB; Python {platform.python_version()},"
+        f" torch {torch.__version__}; {gpu}"
+    )
+
+
+def import_time(repeats: int = 7) -> list[Row]:
+    """Median wall time of `import utils` in a fresh interpreter."""
+    code = "import time; t = time.perf_counter(); import utils; print(time.perf_counter() - t)"
+    times = [
+        float(subprocess.check_output([sys.executable, "-c", code], cwd=REPO))
+        for _ in range(repeats)
+    ]
+    return [
+        (
+            "`import utils` (median of 7, fresh interpreter)",
+            f"{statistics.median(times):.3f} s",
+            "≤ 0.3 s",
+        )
+    ]
+
+
+def notebook_times() -> list[Row]:
+    """Wall time to execute each solution notebook in a fresh kernel, kernel start included."""
+    rows = []
+    for lesson in lesson_ids():
+        path = lesson_notebook(lesson)
+        notebook = nbformat.read(path, as_version=4)
+        start = time.perf_counter()
+        NotebookClient(
+            notebook,
+            timeout=600,
+            kernel_name="python3",
+            resources={"metadata": {"path": str(path.parent)}},
+        ).execute()
+        rows.append(
+            (f"execute solutions/{lesson}", f"{time.perf_counter() - start:.1f} s", "< 60 s")
+        )
+    return rows
+
+
+BENCHMARKS = [import_time, notebook_times]
+
+
+def main() -> None:
+    """Run every benchmark and write the results table."""
+    rows = []
+    for bench in BENCHMARKS:
+        print(f"running {bench.__name__} ...", flush=True)
+        rows.extend(bench())
+    when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Measured {when} with `make bench` on: {machine()}.",
+        "",
+        "| what | measured | target |",
+        "| --- | --- | --- |",
+        *(f"| {what} | {figure} | {target} |" for what, figure, target in rows),
+        "",
+    ]
+    RESULTS.write_text("\n".join(lines))
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()

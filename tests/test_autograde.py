@@ -1,0 +1,98 @@
+"""The instructor's round trip: release a lesson, collect submissions, autograde, read scores."""
+
+import json
+
+import pytest
+
+from grading.course import (
+    answer,
+    autograde,
+    graded_cells,
+    lesson_ids,
+    lesson_notebook,
+    nbgrader,
+    new_course,
+    scores,
+    submit,
+)
+
+# For each graded lesson: one exercise answered wrongly, and the test cells that must lose
+# their points for it (and only they). A new graded lesson adds its line here.
+WRONG_ANSWERS = {
+    "01-perceptron": (
+        "sigmoid",
+        "def sigmoid(z):\n    return np.tanh(np.asarray(z, dtype=np.float64))\n",
+        {"sigmoid-tests"},
+    ),
+}
+
+
+def load(path):
+    return json.loads(path.read_text())
+
+
+def is_graded(lesson):
+    return any(
+        c["metadata"]["nbgrader"].get("grade") for c in graded_cells(load(lesson_notebook(lesson)))
+    )
+
+
+GRADED = [lesson for lesson in lesson_ids() if is_graded(lesson)]
+
+
+def autograded_ids(lesson):
+    """grade_ids of the cells the computer grades: test cells, not written answers."""
+    return {
+        c["metadata"]["nbgrader"]["grade_id"]
+        for c in graded_cells(load(lesson_notebook(lesson)))
+        if c["metadata"]["nbgrader"].get("grade") and not c["metadata"]["nbgrader"].get("solution")
+    }
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    """Autograde three students per graded lesson: solved, untouched, one exercise wrong."""
+    root = new_course(tmp_path_factory.mktemp("course"), GRADED)
+    results = {}
+    for lesson in GRADED:
+        nbgrader(root, "generate_assignment", lesson, "--force")
+        source = load(lesson_notebook(lesson, root / "source"))
+        released = load(lesson_notebook(lesson, root / "release"))
+        cell_id, wrong_code, _ = WRONG_ANSWERS[lesson]
+        submit(root, lesson, "solved", answer(released, source))
+        submit(root, lesson, "untouched", released)
+        submit(root, lesson, "one-wrong", answer(released, source, {cell_id: wrong_code}))
+        autograde(root, lesson)
+        results[lesson] = scores(root, lesson)
+    return results
+
+
+def test_every_graded_lesson_has_a_wrong_answer_case():
+    missing = set(GRADED) - set(WRONG_ANSWERS)
+    assert not missing, f"add a wrong answer for {missing} to WRONG_ANSWERS"
+
+
+@pytest.mark.parametrize("lesson", GRADED)
+def test_solution_scores_full_marks(graded, lesson):
+    got = graded[lesson]["solved"]
+    for grade_id in autograded_ids(lesson):
+        score, max_score = got[grade_id]
+        assert max_score > 0 and score == max_score, f"{lesson}/{grade_id}: {score}/{max_score}"
+
+
+@pytest.mark.parametrize("lesson", GRADED)
+def test_untouched_lesson_scores_zero(graded, lesson):
+    got = graded[lesson]["untouched"]
+    assert set(got) >= autograded_ids(lesson)
+    assert sum(score for score, _ in got.values()) == 0
+
+
+@pytest.mark.parametrize("lesson", GRADED)
+def test_one_wrong_exercise_loses_exactly_its_points(graded, lesson):
+    _, _, losing = WRONG_ANSWERS[lesson]
+    assert losing <= autograded_ids(lesson), f"{lesson}: unknown test cells {losing}"
+    got = graded[lesson]["one-wrong"]
+    for grade_id in autograded_ids(lesson):
+        score, max_score = got[grade_id]
+        expected = 0 if grade_id in losing else max_score
+        assert score == expected, f"{lesson}/{grade_id}: {score}/{max_score}, expected {expected}"

@@ -1,0 +1,1 @@
+"""Helpers for the neural-network workbook."""
