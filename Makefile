@@ -8,6 +8,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 LAB_ARGS ?=
+# JupyterLab refuses to run as root unless told to (containers, CI, some hubs).
+ROOT_ARGS := $(if $(filter 0,$(shell id -u)),--allow-root)
 
 .PHONY: install lab test lessons bench lint format clean
 
@@ -23,7 +25,7 @@ $(STAMP): pyproject.toml
 
 lab: $(STAMP)
 	$(BIN)/python -m utils.workspace
-	$(BIN)/jupyter lab --ServerApp.root_dir=workspace $(LAB_ARGS)
+	$(BIN)/jupyter lab --ServerApp.root_dir=workspace $(ROOT_ARGS) $(LAB_ARGS)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
