@@ -1,1 +1,22 @@
-"""Helpers for the neural-network workbook."""
+"""Helpers for the neural-network workbook: data sets, plots, widgets, checks and the device.
+
+Submodules load on first use (`utils.plots` imports matplotlib only then), so `import utils`
+stays fast; see the tests in tests/test_utils_import.py.
+"""
+
+import importlib
+
+_SUBMODULES = ("checks", "data", "device", "plots", "style", "widgets")
+__all__ = list(_SUBMODULES)
+
+
+def __getattr__(name: str) -> object:
+    """Import the submodule `name` the first time `utils.name` is used."""
+    if name in _SUBMODULES:
+        return importlib.import_module(f"{__name__}.{name}")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    """The module's names, the not-yet-imported submodules included."""
+    return sorted({*globals(), *_SUBMODULES})
