@@ -201,7 +201,7 @@ def plot_activation(
     ax.plot(x, _curve(fn, x, name), label=name)
     if derivative is not None:
         ax.plot(x, _curve(derivative, x, f"the derivative of {name}"), "--", label=f"{name}'")
-        ax.legend()
+        ax.legend(loc="upper left")  # activations rise, so that corner is empty
     ax.set_title(name)
     return ax
 
