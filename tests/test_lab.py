@@ -77,3 +77,74 @@ def test_lab_kernel_is_this_environment(lab):
     specs = json.loads(get(f"{base}/api/kernelspecs?token={token}"))
     argv = specs["kernelspecs"][specs["default"]]["spec"]["argv"]
     assert argv[0] in (sys.executable, "python"), argv
+
+
+def run_in_lab_kernel(base: str, token: str, path: str, cells: list[str]) -> list[dict]:
+    """Open `path` in a session of the Lab server and run each cell there, as the browser does."""
+    import asyncio
+    import uuid
+
+    from jupyter_server.services.kernels.connection.base import deserialize_binary_message
+    from tornado.websocket import websocket_connect
+
+    request = urllib.request.Request(
+        f"{base}/api/sessions?token={token}",
+        data=json.dumps({"path": path, "type": "notebook", "kernel": {"name": "python3"}}).encode(),
+        headers={"Content-Type": "application/json"},
+        method="POST",
+    )
+    kernel_id = json.loads(urllib.request.urlopen(request, timeout=30).read())["kernel"]["id"]
+    ws_url = f"{base.replace('http', 'ws')}/api/kernels/{kernel_id}/channels?token={token}"
+
+    async def run() -> list[dict]:
+        socket = await websocket_connect(ws_url)
+        session, results = uuid.uuid4().hex, []
+        for code in cells:
+            msg_id = uuid.uuid4().hex
+            header = {"msg_id": msg_id, "session": session, "username": "student",
+                      "msg_type": "execute_request", "version": "5.3", "date": ""}  # fmt: skip
+            content = {"code": code, "silent": False, "store_history": True,
+                       "user_expressions": {}, "allow_stdin": False, "stop_on_error": True}  # fmt: skip
+            await socket.write_message(json.dumps({"header": header, "parent_header": {},
+                "metadata": {}, "content": content, "channel": "shell", "buffers": []}))  # fmt: skip
+            result = {"code": code, "stdout": "", "errors": []}
+            while True:
+                frame = await asyncio.wait_for(socket.read_message(), 120)
+                # Messages with buffers (widget updates carrying PNG bytes) come as binary frames.
+                message = (
+                    deserialize_binary_message(frame)
+                    if isinstance(frame, bytes)
+                    else json.loads(frame)
+                )
+                if message["parent_header"].get("msg_id") != msg_id:
+                    continue
+                kind = message["msg_type"]
+                if kind == "stream" and message["content"]["name"] == "stdout":
+                    result["stdout"] += message["content"]["text"]
+                elif kind == "error":
+                    result["errors"].append(
+                        f"{message['content']['ename']}: {message['content']['evalue']}"
+                    )
+                elif kind == "execute_reply":
+                    break
+            results.append(result)
+        socket.close()
+        return results
+
+    return asyncio.run(run())
+
+
+def test_a_solved_lesson_01_runs_in_the_lab_kernel_and_passes_its_visible_tests(lab):
+    from grading.course import answer
+
+    base, token, workspace = lab
+    student = json.loads((workspace / "01-perceptron" / "perceptron.ipynb").read_text())
+    solved = answer(student, json.loads(lesson_notebook("01-perceptron").read_text()))
+    (workspace / "01-perceptron" / "solved.ipynb").write_text(json.dumps(solved))
+    code_cells = [c for c in solved["cells"] if c["cell_type"] == "code"]
+    results = run_in_lab_kernel(base, token, "01-perceptron/solved.ipynb",
+                                ["".join(c["source"]) for c in code_cells])  # fmt: skip
+    assert not [r for r in results if r["errors"]], [r["errors"] for r in results if r["errors"]]
+    test_cells = [r for r, c in zip(results, code_cells, strict=True)
+                  if c["metadata"].get("nbgrader", {}).get("grade")]  # fmt: skip
+    assert test_cells and all("\u2714" in r["stdout"] for r in test_cells)
