@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -75,22 +76,45 @@ def generate_lessons(dest: Path = LESSONS, lessons: list[str] | None = None) -> 
     return written
 
 
+def read_notebook(path: Path) -> dict:
+    """A notebook file as plain JSON data."""
+    return json.loads(path.read_text())
+
+
+def run_notebook(path: Path, workdir: Path, timeout: int) -> float:
+    """Run a notebook top to bottom in a fresh kernel inside `workdir`; return the seconds taken."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    notebook = nbformat.read(path, as_version=4)
+    resources = {"metadata": {"path": str(workdir)}}
+    start = time.perf_counter()
+    # Raises CellExecutionError, naming the cell, on any error.
+    NotebookClient(notebook, timeout=timeout, kernel_name="python3", resources=resources).execute()
+    return time.perf_counter() - start
+
+
+def nbgrader_meta(cell: dict) -> dict:
+    """A cell's nbgrader metadata, empty for an ordinary cell."""
+    return cell.get("metadata", {}).get("nbgrader", {})
+
+
 def graded_cells(notebook: dict) -> list[dict]:
     """The cells of a notebook that carry nbgrader metadata."""
-    return [cell for cell in notebook["cells"] if "nbgrader" in cell.get("metadata", {})]
+    return [cell for cell in notebook["cells"] if nbgrader_meta(cell)]
 
 
 def answer(student: dict, source: dict, overrides: dict[str, str] | None = None) -> dict:
     """A student notebook with every answer cell filled in from the source (or from `overrides`)."""
     answers = {
-        cell["metadata"]["nbgrader"]["grade_id"]: cell["source"]
+        nbgrader_meta(cell)["grade_id"]: cell["source"]
         for cell in graded_cells(source)
-        if cell["metadata"]["nbgrader"].get("solution")
+        if nbgrader_meta(cell).get("solution")
     }
     answers.update(overrides or {})
     filled = copy.deepcopy(student)
     for cell in graded_cells(filled):
-        meta = cell["metadata"]["nbgrader"]
+        meta = nbgrader_meta(cell)
         if meta.get("solution"):
             cell["source"] = answers[meta["grade_id"]]
     return filled

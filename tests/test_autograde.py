@@ -1,7 +1,5 @@
 """The instructor's round trip: release a lesson, collect submissions, autograde, read scores."""
 
-import json
-
 import pytest
 
 from grading.course import (
@@ -11,7 +9,9 @@ from grading.course import (
     lesson_ids,
     lesson_notebook,
     nbgrader,
+    nbgrader_meta,
     new_course,
+    read_notebook,
     scores,
     submit,
 )
@@ -27,13 +27,9 @@ WRONG_ANSWERS = {
 }
 
 
-def load(path):
-    return json.loads(path.read_text())
-
-
 def is_graded(lesson):
     return any(
-        c["metadata"]["nbgrader"].get("grade") for c in graded_cells(load(lesson_notebook(lesson)))
+        nbgrader_meta(c).get("grade") for c in graded_cells(read_notebook(lesson_notebook(lesson)))
     )
 
 
@@ -43,9 +39,9 @@ GRADED = [lesson for lesson in lesson_ids() if is_graded(lesson)]
 def autograded_ids(lesson):
     """grade_ids of the cells the computer grades: test cells, not written answers."""
     return {
-        c["metadata"]["nbgrader"]["grade_id"]
-        for c in graded_cells(load(lesson_notebook(lesson)))
-        if c["metadata"]["nbgrader"].get("grade") and not c["metadata"]["nbgrader"].get("solution")
+        nbgrader_meta(c)["grade_id"]
+        for c in graded_cells(read_notebook(lesson_notebook(lesson)))
+        if nbgrader_meta(c).get("grade") and not nbgrader_meta(c).get("solution")
     }
 
 
@@ -56,8 +52,8 @@ def graded(tmp_path_factory):
     results = {}
     for lesson in GRADED:
         nbgrader(root, "generate_assignment", lesson, "--force")
-        source = load(lesson_notebook(lesson, root / "source"))
-        released = load(lesson_notebook(lesson, root / "release"))
+        source = read_notebook(lesson_notebook(lesson, root / "source"))
+        released = read_notebook(lesson_notebook(lesson, root / "release"))
         cell_id, wrong_code, _ = WRONG_ANSWERS[lesson]
         submit(root, lesson, "solved", answer(released, source))
         submit(root, lesson, "untouched", released)

@@ -1,8 +1,6 @@
 """grading/nbgrader_config.py at work on lesson 01: warnings cost nothing, test cells come back,
 a cell that never ends is stopped and the rest is still graded."""
 
-import json
-
 import pytest
 from traitlets.config.loader import PyFileConfigLoader
 
@@ -12,7 +10,9 @@ from grading.course import (
     autograde,
     lesson_notebook,
     nbgrader,
+    nbgrader_meta,
     new_course,
+    read_notebook,
     scores,
     submit,
 )
@@ -28,15 +28,11 @@ ENDLESS_STEP = "def step(z):\n    while True:\n        pass\n"
 WRONG_SIGMOID = "def sigmoid(z):\n    return np.tanh(z)\n"
 
 
-def load(path):
-    return json.loads(path.read_text())
-
-
 def grade_id(cell):
-    return cell["metadata"].get("nbgrader", {}).get("grade_id")
+    return nbgrader_meta(cell).get("grade_id")
 
 
-def test_config_stops_a_cell_after_two_minutes():
+def test_config_sets_the_cell_timeout_and_restores_missing_cells():
     config = PyFileConfigLoader(CONFIG.name, path=str(CONFIG.parent)).load_config()
     assert config.Execute.timeout == 120
     assert config.OverwriteCells.add_missing_cells is True
@@ -46,8 +42,8 @@ def test_config_stops_a_cell_after_two_minutes():
 def graded(tmp_path_factory):
     root = new_course(tmp_path_factory.mktemp("course"), [LESSON])
     nbgrader(root, "generate_assignment", LESSON, "--force")
-    source = load(lesson_notebook(LESSON, root / "source"))
-    solved = answer(load(lesson_notebook(LESSON, root / "release")), source)
+    source = read_notebook(lesson_notebook(LESSON, root / "source"))
+    solved = answer(read_notebook(lesson_notebook(LESSON, root / "release")), source)
 
     submit(root, LESSON, "warns", answer(solved, source, {"step": WARNING_STEP}))
     no_sigmoid_tests = [cell for cell in solved["cells"] if grade_id(cell) != "sigmoid-tests"]

@@ -12,7 +12,14 @@ import urllib.request
 
 import pytest
 
-from grading.course import LESSONS, lesson_ids, lesson_notebook
+from grading.course import (
+    LESSONS,
+    answer,
+    lesson_ids,
+    lesson_notebook,
+    nbgrader_meta,
+    read_notebook,
+)
 from utils.workspace import sync_workspace
 
 
@@ -135,16 +142,14 @@ def run_in_lab_kernel(base: str, token: str, path: str, cells: list[str]) -> lis
 
 
 def test_a_solved_lesson_01_runs_in_the_lab_kernel_and_passes_its_visible_tests(lab):
-    from grading.course import answer
-
     base, token, workspace = lab
-    student = json.loads((workspace / "01-perceptron" / "perceptron.ipynb").read_text())
-    solved = answer(student, json.loads(lesson_notebook("01-perceptron").read_text()))
+    student = read_notebook(workspace / "01-perceptron" / "perceptron.ipynb")
+    solved = answer(student, read_notebook(lesson_notebook("01-perceptron")))
     (workspace / "01-perceptron" / "solved.ipynb").write_text(json.dumps(solved))
     code_cells = [c for c in solved["cells"] if c["cell_type"] == "code"]
     results = run_in_lab_kernel(base, token, "01-perceptron/solved.ipynb",
                                 ["".join(c["source"]) for c in code_cells])  # fmt: skip
     assert not [r for r in results if r["errors"]], [r["errors"] for r in results if r["errors"]]
     test_cells = [r for r, c in zip(results, code_cells, strict=True)
-                  if c["metadata"].get("nbgrader", {}).get("grade")]  # fmt: skip
+                  if nbgrader_meta(c).get("grade")]  # fmt: skip
     assert test_cells and all("\u2714" in r["stdout"] for r in test_cells)

@@ -1,19 +1,22 @@
 """lessons/ is exactly what nbgrader makes of solutions/, and gives nothing away."""
 
-import json
 import re
-from pathlib import Path
 
 import pytest
 
-from grading.course import LESSONS, REPO, SOLUTIONS, generate_lessons, lesson_ids, lesson_notebook
+from grading.course import (
+    LESSONS,
+    REPO,
+    SOLUTIONS,
+    generate_lessons,
+    lesson_ids,
+    lesson_notebook,
+    nbgrader_meta,
+    read_notebook,
+)
 
 REGION = re.compile(r"### BEGIN (SOLUTION|HIDDEN TESTS)\n(.*?)### END \1", re.DOTALL)
 MARKERS = ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS")
-
-
-def load(path: Path) -> dict:
-    return json.loads(path.read_text())
 
 
 def text(cell: dict) -> str:
@@ -28,7 +31,7 @@ def secret_lines(solution: dict) -> set[str]:
     """Lines found only inside solution regions, hidden tests or model answers."""
     inside, outside = set(), set()
     for cell in solution["cells"]:
-        source, meta = text(cell), cell["metadata"].get("nbgrader", {})
+        source, meta = text(cell), nbgrader_meta(cell)
         if cell["cell_type"] == "markdown" and meta.get("solution"):
             inside |= lines(source)
             continue
@@ -46,16 +49,18 @@ def test_lessons_are_in_sync_with_solutions(tmp_path):
     for path in generate_lessons(tmp_path):
         committed = LESSONS / path.relative_to(tmp_path)
         assert committed.exists(), f"{committed} is missing: run `make lessons`"
-        assert load(committed) == load(path), f"{committed} is stale: run `make lessons`"
+        assert read_notebook(committed) == read_notebook(path), (
+            f"{committed} is stale: run `make lessons`"
+        )
 
 
 @pytest.mark.parametrize("lesson", lesson_ids())
 def test_lesson_leaks_no_solution_and_no_hidden_test(lesson):
-    student = load(lesson_notebook(lesson, LESSONS))
+    student = read_notebook(lesson_notebook(lesson, LESSONS))
     student_text = "\n".join(text(cell) for cell in student["cells"])
     for marker in MARKERS:
         assert marker not in student_text, f"{lesson}: student notebook contains '{marker}'"
-    leaked = secret_lines(load(lesson_notebook(lesson, SOLUTIONS))) & lines(student_text)
+    leaked = secret_lines(read_notebook(lesson_notebook(lesson, SOLUTIONS))) & lines(student_text)
     assert not leaked, f"{lesson}: student notebook shows solution or hidden-test lines: {leaked}"
 
 
@@ -92,7 +97,7 @@ def test_secret_lines_finds_solutions_hidden_tests_and_model_answers():
     "path", sorted(SOLUTIONS.glob("*/*.ipynb")) + sorted(LESSONS.glob("*/*.ipynb")), ids=str
 )
 def test_committed_notebook_has_no_outputs(path):
-    notebook = load(path)
+    notebook = read_notebook(path)
     rel = path.relative_to(REPO)
     for cell in notebook["cells"]:
         if cell["cell_type"] == "code":

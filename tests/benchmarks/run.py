@@ -11,17 +11,13 @@ import platform
 import statistics
 import subprocess
 import sys
-import time
 from datetime import UTC, datetime
 from pathlib import Path
-
-import nbformat
-from nbclient import NotebookClient
 
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 
-from grading.course import lesson_ids, lesson_notebook  # noqa: E402
+from grading.course import lesson_ids, lesson_notebook, run_notebook  # noqa: E402
 
 RESULTS = Path(__file__).with_name("RESULTS.md")
 Row = tuple[str, str, str]
@@ -70,17 +66,8 @@ def notebook_times() -> list[Row]:
     rows = []
     for lesson in lesson_ids():
         path = lesson_notebook(lesson)
-        notebook = nbformat.read(path, as_version=4)
-        start = time.perf_counter()
-        NotebookClient(
-            notebook,
-            timeout=600,
-            kernel_name="python3",
-            resources={"metadata": {"path": str(path.parent)}},
-        ).execute()
-        rows.append(
-            (f"execute solutions/{lesson}", f"{time.perf_counter() - start:.1f} s", "< 60 s")
-        )
+        seconds = run_notebook(path, path.parent, timeout=600)
+        rows.append((f"execute solutions/{lesson}", f"{seconds:.1f} s", "< 60 s"))
     return rows
 
 
