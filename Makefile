@@ -11,7 +11,7 @@ LAB_ARGS ?=
 # JupyterLab refuses to run as root unless told to (containers, CI, some hubs).
 ROOT_ARGS := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: install lab test lessons bench lint format clean
+.PHONY: install system lab test lessons bench lint format clean
 
 install: $(STAMP)
 
@@ -27,7 +27,11 @@ lab: $(STAMP)
 	$(BIN)/python -m utils.workspace
 	$(BIN)/jupyter lab --ServerApp.root_dir=workspace $(ROOT_ARGS) $(LAB_ARGS)
 
-test: $(STAMP)
+# Debian packages for the sandbox, browser and PostgreSQL tests; installed where missing.
+system:
+	@bash .ci/system-packages
+
+test: $(STAMP) system
 	$(BIN)/python -m pytest
 
 lessons: $(STAMP)

@@ -6,7 +6,23 @@ stays fast; see the tests in tests/test_utils_import.py.
 
 import importlib
 
-_SUBMODULES = ("checks", "data", "device", "plots", "style", "widgets")
+_SUBMODULES = (
+    "checks",
+    "data",
+    "descent",
+    "device",
+    "digits",
+    "logloss",
+    "mlp",
+    "mnist",
+    "playground",
+    "plots",
+    "sequences",
+    "style",
+    "training",
+    "vision",
+    "widgets",
+)
 __all__ = list(_SUBMODULES)
 
 

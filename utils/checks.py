@@ -107,6 +107,70 @@ def check_scalar(
         raise AssertionError(f"{name} should be {expected!r}, but got {got!r}")
 
 
+def check_result(
+    got: object, expected: object, name: str = "result", rtol: float = 1e-7, atol: float = 0.0
+) -> None:
+    """check_array or check_scalar on expected's form, recursing into tuples, lists and dicts."""
+    if isinstance(expected, dict):
+        if not isinstance(got, dict) or set(got) != set(expected):
+            raise AssertionError(
+                f"{name} should be a dict with keys {sorted(expected)}, but got {_describe(got)}"
+            )
+        for key in expected:
+            check_result(got[key], expected[key], f"{name}[{key!r}]", rtol, atol)
+    elif isinstance(expected, (tuple, list)):
+        if not isinstance(got, (tuple, list)) or len(got) != len(expected):
+            raise AssertionError(
+                f"{name} should be a {type(expected).__name__} of {len(expected)} items,"
+                f" but got {_describe(got)}"
+            )
+        for i, (g, e) in enumerate(zip(got, expected, strict=True)):
+            check_result(g, e, f"{name}[{i}]", rtol, atol)
+    elif isinstance(_to_numpy(expected), np.ndarray):
+        check_array(got, expected, name, rtol, atol)
+    else:
+        check_scalar(got, expected, name, rtol, atol)
+
+
+def _copied(args: tuple) -> tuple:
+    """Deep copies of args, so a function that changes its inputs can't change the reference's."""
+    import copy
+
+    return copy.deepcopy(args)
+
+
+def check_function(
+    fn: Callable,
+    reference: Callable,
+    cases: list[tuple],
+    name: str,
+    rtol: float = 1e-7,
+    atol: float = 0.0,
+) -> None:
+    """Assert fn(*case) matches reference(*case) in type, shape, dtype and value for each case.
+
+    The hidden tests' one comparison: the grading pipeline re-checks these calls in a process
+    that never ran student code.
+    """
+    for i, args in enumerate(cases):
+        expected = reference(*_copied(args))
+        check_result(fn(*_copied(args)), expected, f"{name} (case {i + 1})", rtol, atol)
+
+
+def check_judged(fn: Callable, judge: Callable, cases: list[tuple], name: str) -> None:
+    """Assert judge(*case, fn(*case)) passes for each case (for answers with many right values).
+
+    judge raises AssertionError with a message when fn's output is not acceptable, e.g. a
+    trained model below the stated accuracy on the case's data.
+    """
+    for i, args in enumerate(cases):
+        got = fn(*_copied(args))
+        try:
+            judge(*_copied(args), got)
+        except AssertionError as error:
+            raise AssertionError(f"{name} (case {i + 1}): {error}") from None
+
+
 def numerical_gradient(
     f: Callable[[np.ndarray], float], x: np.ndarray, eps: float = 1e-6
 ) -> np.ndarray:

@@ -1,11 +1,12 @@
 """`make bench`: time the course on this machine and write tests/benchmarks/RESULTS.md.
 
-Each benchmark is a function returning table rows (what, figure, target); a later issue adds
-its own function to BENCHMARKS.
+Each benchmark is a function returning table rows (what, figure, target). This file holds the
+course-wide ones; every `bench_*.py` module beside it adds its own BENCHMARKS list.
 """
 
 from __future__ import annotations
 
+import importlib
 import os
 import platform
 import statistics
@@ -74,10 +75,19 @@ def notebook_times() -> list[Row]:
 BENCHMARKS = [import_time, notebook_times]
 
 
+def all_benchmarks() -> list:
+    """This file's benchmarks, then those of each bench_*.py module beside it, by name."""
+    sys.path.insert(0, str(Path(__file__).parent))
+    found = list(BENCHMARKS)
+    for module in sorted(Path(__file__).parent.glob("bench_*.py")):
+        found += importlib.import_module(module.stem).BENCHMARKS
+    return found
+
+
 def main() -> None:
     """Run every benchmark and write the results table."""
     rows = []
-    for bench in BENCHMARKS:
+    for bench in all_benchmarks():
         print(f"running {bench.__name__} ...", flush=True)
         rows.extend(bench())
     when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
