@@ -8,6 +8,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 LAB_ARGS ?=
+# The suite runs on every core (pytest-xdist); each lesson's autograde stays on one worker.
+PYTEST_ARGS ?= -n auto --dist loadgroup
 # JupyterLab refuses to run as root unless told to (containers, CI, some hubs).
 ROOT_ARGS := $(if $(filter 0,$(shell id -u)),--allow-root)
 
@@ -32,7 +34,7 @@ system:
 	@bash .ci/system-packages
 
 test: $(STAMP) system
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lessons: $(STAMP)
 	$(BIN)/python -m grading lessons

@@ -45,22 +45,24 @@ def autograded_ids(lesson):
     }
 
 
-@pytest.fixture(scope="module")
-def graded(tmp_path_factory):
-    """Autograde three students per graded lesson: solved, untouched, one exercise wrong."""
-    root = new_course(tmp_path_factory.mktemp("course"), GRADED)
-    results = {}
-    for lesson in GRADED:
-        nbgrader(root, "generate_assignment", lesson, "--force")
-        source = read_notebook(lesson_notebook(lesson, root / "source"))
-        released = read_notebook(lesson_notebook(lesson, root / "release"))
-        cell_id, wrong_code, _ = WRONG_ANSWERS[lesson]
-        submit(root, lesson, "solved", answer(released, source))
-        submit(root, lesson, "untouched", released)
-        submit(root, lesson, "one-wrong", answer(released, source, {cell_id: wrong_code}))
-        autograde(root, lesson)
-        results[lesson] = scores(root, lesson)
-    return results
+@pytest.fixture(
+    scope="module",
+    # One group a lesson: under pytest-xdist each lesson is graded once, on one worker.
+    params=[pytest.param(lesson, marks=pytest.mark.xdist_group(lesson)) for lesson in GRADED],
+)
+def graded(request, tmp_path_factory):
+    """Autograde three students of one lesson: solved, untouched, one exercise wrong."""
+    lesson = request.param
+    root = new_course(tmp_path_factory.mktemp(f"course-{lesson}"), [lesson])
+    nbgrader(root, "generate_assignment", lesson, "--force")
+    source = read_notebook(lesson_notebook(lesson, root / "source"))
+    released = read_notebook(lesson_notebook(lesson, root / "release"))
+    cell_id, wrong_code, _ = WRONG_ANSWERS[lesson]
+    submit(root, lesson, "solved", answer(released, source))
+    submit(root, lesson, "untouched", released)
+    submit(root, lesson, "one-wrong", answer(released, source, {cell_id: wrong_code}))
+    autograde(root, lesson)
+    return lesson, scores(root, lesson)
 
 
 def test_every_graded_lesson_has_a_wrong_answer_case():
@@ -68,26 +70,26 @@ def test_every_graded_lesson_has_a_wrong_answer_case():
     assert not missing, f"add a wrong answer for {missing} to WRONG_ANSWERS"
 
 
-@pytest.mark.parametrize("lesson", GRADED)
-def test_solution_scores_full_marks(graded, lesson):
-    got = graded[lesson]["solved"]
+def test_solution_scores_full_marks(graded):
+    lesson, results = graded
+    got = results["solved"]
     for grade_id in autograded_ids(lesson):
         score, max_score = got[grade_id]
         assert max_score > 0 and score == max_score, f"{lesson}/{grade_id}: {score}/{max_score}"
 
 
-@pytest.mark.parametrize("lesson", GRADED)
-def test_untouched_lesson_scores_zero(graded, lesson):
-    got = graded[lesson]["untouched"]
+def test_untouched_lesson_scores_zero(graded):
+    lesson, results = graded
+    got = results["untouched"]
     assert set(got) >= autograded_ids(lesson)
     assert sum(score for score, _ in got.values()) == 0
 
 
-@pytest.mark.parametrize("lesson", GRADED)
-def test_one_wrong_exercise_loses_exactly_its_points(graded, lesson):
+def test_one_wrong_exercise_loses_exactly_its_points(graded):
+    lesson, results = graded
     _, _, losing = WRONG_ANSWERS[lesson]
     assert losing <= autograded_ids(lesson), f"{lesson}: unknown test cells {losing}"
-    got = graded[lesson]["one-wrong"]
+    got = results["one-wrong"]
     for grade_id in autograded_ids(lesson):
         score, max_score = got[grade_id]
         expected = 0 if grade_id in losing else max_score

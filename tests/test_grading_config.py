@@ -17,6 +17,9 @@ from grading.course import (
     submit,
 )
 
+# One course for the module: under pytest-xdist its tests share one worker.
+pytestmark = pytest.mark.xdist_group("grading-config")
+
 LESSON = "01-perceptron"
 WARNING_STEP = """def step(z):
     import warnings

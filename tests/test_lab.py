@@ -22,6 +22,9 @@ from grading.course import (
 )
 from utils.workspace import sync_workspace
 
+# One server for the module: under pytest-xdist its tests share one worker.
+pytestmark = pytest.mark.xdist_group("lab")
+
 
 def free_port() -> int:
     with socket.socket() as sock:

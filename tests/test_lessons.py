@@ -93,12 +93,18 @@ def test_secret_lines_finds_solutions_hidden_tests_and_model_answers():
     }
 
 
-@pytest.mark.parametrize(
-    "path", sorted(SOLUTIONS.glob("*/*.ipynb")) + sorted(LESSONS.glob("*/*.ipynb")), ids=str
+COMMITTED_NOTEBOOKS = sorted(
+    path.relative_to(REPO)
+    for folder in (SOLUTIONS, LESSONS, REPO / "demos")
+    for path in folder.rglob("*.ipynb")
+    if ".ipynb_checkpoints" not in path.parts
 )
+
+
+@pytest.mark.parametrize("path", COMMITTED_NOTEBOOKS, ids=str)
 def test_committed_notebook_has_no_outputs(path):
-    notebook = read_notebook(path)
-    rel = path.relative_to(REPO)
+    notebook = read_notebook(REPO / path)
+    rel = path
     for cell in notebook["cells"]:
         if cell["cell_type"] == "code":
             assert cell["outputs"] == [], f"{rel}: a code cell has outputs"

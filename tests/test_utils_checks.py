@@ -7,6 +7,9 @@ import torch
 from utils.checks import (
     check_array,
     check_dtype,
+    check_function,
+    check_judged,
+    check_result,
     check_scalar,
     check_shape,
     gradient_check,
@@ -244,3 +247,46 @@ def test_passed_prints_one_line_with_a_tick(capsys):
     out = capsys.readouterr().out
     assert out.count("\n") == 1
     assert "\u2714" in out and "All visible tests of step() pass." in out
+
+
+def test_check_result_recurses_into_tuples_lists_and_dicts():
+    expected = (np.arange(3.0), {"db": 0.5, "dW": np.ones((2, 2))}, [1, 2])
+    check_result((np.arange(3.0), {"db": 0.5, "dW": np.ones((2, 2))}, [1, 2]), expected)
+    with pytest.raises(AssertionError, match=r"result\[1\]\['dW'\].*shape"):
+        check_result((np.arange(3.0), {"db": 0.5, "dW": np.ones(2)}, [1, 2]), expected)
+    with pytest.raises(AssertionError, match="keys"):
+        check_result((np.arange(3.0), {"db": 0.5}, [1, 2]), expected)
+    with pytest.raises(AssertionError, match="tuple of 3 items"):
+        check_result((np.arange(3.0),), expected)
+
+
+def test_check_function_compares_every_case_with_the_reference():
+    cases = [(np.linspace(-3, 3, 7),), (np.zeros((2, 3)),), (0.5,)]
+    check_function(np.tanh, np.tanh, cases, "tanh")
+    with pytest.raises(AssertionError, match=r"tanh \(case 1\): 6 of 7 values differ"):
+        check_function(np.sin, np.tanh, cases, "tanh")
+
+
+def test_check_function_rejects_an_object_equal_to_everything():
+    with pytest.raises(AssertionError, match="numpy array"):
+        check_function(lambda x: EqualToEverything(), np.tanh, [(np.ones(3),)], "tanh")
+
+
+def test_check_function_gives_each_side_its_own_copy_of_the_inputs():
+    def doubles_in_place(x):
+        x *= 2
+        return x
+
+    x = np.ones(3)
+    with pytest.raises(AssertionError):
+        check_function(doubles_in_place, lambda x: x, [(x,)], "f")
+    check_array(x, np.ones(3))
+
+
+def test_check_judged_names_the_failing_case():
+    def at_least_one(x, got):
+        assert got >= 1, f"expected at least 1, got {got}"
+
+    check_judged(lambda x: x + 1, at_least_one, [(0,), (5,)], "plus one")
+    with pytest.raises(AssertionError, match=r"minus one \(case 1\): expected at least 1, got -1"):
+        check_judged(lambda x: x - 1, at_least_one, [(0,), (5,)], "minus one")
