@@ -24,6 +24,13 @@ WRONG_ANSWERS = {
         "def sigmoid(z):\n    return np.tanh(np.asarray(z, dtype=np.float64))\n",
         {"sigmoid-tests"},
     ),
+    "02-log-loss": (
+        "softmax",
+        "def softmax(z):\n"
+        "    z = np.asarray(z, dtype=np.float64)\n"
+        "    return np.exp(z) / np.exp(z).sum(axis=-1, keepdims=True)\n",
+        {"softmax-tests"},
+    ),
 }
 
 
