@@ -31,6 +31,25 @@ WRONG_ANSWERS = {
         "    return np.exp(z) / np.exp(z).sum(axis=-1, keepdims=True)\n",
         {"softmax-tests"},
     ),
+    "03-gradient-descent": (
+        "logistic-gradients",
+        "def logistic_gradients(X, y, w, b):\n"
+        "    error = y - sigmoid(X @ w + b)\n"
+        "    return (X.T @ error) / len(y), float(np.mean(error))\n",
+        {"logistic-gradients-tests"},
+    ),
+    "04-backprop": (
+        "backward",
+        "def backward(X, y, params, p, cache, lam=0.0):\n"
+        "    m = len(y)\n"
+        "    A1 = cache['A1']\n"
+        "    delta_2 = (p - y) / m\n"
+        "    delta_1 = np.outer(delta_2, params['W2'])  # forgot tanh'\n"
+        "    return {'dW1': X.T @ delta_1 + lam / m * params['W1'], 'db1': delta_1.sum(axis=0),\n"
+        "            'dW2': A1.T @ delta_2 + lam / m * params['W2'],\n"
+        "            'db2': np.array([delta_2.sum()])}\n",
+        {"backward-tests"},
+    ),
 }
 
 
