@@ -13,7 +13,7 @@ PYTEST_ARGS ?= -n auto --dist loadgroup
 # JupyterLab refuses to run as root unless told to (containers, CI, some hubs).
 ROOT_ARGS := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: install system lab test lessons bench lint format clean
+.PHONY: install system lab test lessons bench lint format clean demo
 
 install: $(STAMP)
 
@@ -28,6 +28,17 @@ $(STAMP): pyproject.toml
 lab: $(STAMP)
 	$(BIN)/python -m utils.workspace
 	$(BIN)/jupyter lab --ServerApp.root_dir=workspace $(ROOT_ARGS) $(LAB_ARGS)
+
+# The lecture demos (demos/*.ipynb) as web pages: code hidden, widgets live, on this machine only.
+# Served from a copy in workspace/demos, so nothing the demo saves lands in the repository.
+DEMO_PORT ?= 8866
+demo: $(STAMP)
+	@mkdir -p workspace/demos
+	@cp -n demos/*.ipynb demos/*.json workspace/demos/  # never overwrites a lecturer's edits
+	@echo "Voila demo: http://127.0.0.1:$(DEMO_PORT)/voila/render/playground.ipynb"
+	@echo "  (all demos: http://127.0.0.1:$(DEMO_PORT)/ ; Ctrl-C stops the server)"
+	$(BIN)/voila workspace/demos --Voila.ip=127.0.0.1 --port=$(DEMO_PORT) \
+		--Voila.port_retries=0 --no-browser --strip_sources=True
 
 # Debian packages for the sandbox, browser and PostgreSQL tests; installed where missing.
 system:
