@@ -24,12 +24,13 @@ def run_fresh(code):
 
 
 def test_import_utils_and_every_submodule_takes_under_0_3_s_and_loads_nothing_heavy():
+    # CPU time, not wall time: the budget is the work done, whatever else the machine runs.
     found = run_fresh(
         "import json, sys, time\n"
-        "start = time.perf_counter()\n"
+        "start = time.process_time()\n"
         "import utils\n"
         f"for name in {SUBMODULES}: getattr(utils, name)\n"
-        "seconds = time.perf_counter() - start\n"
+        "seconds = time.process_time() - start\n"
         f"print(json.dumps([seconds, [m for m in {HEAVY} if m in sys.modules]]))\n"
     )
     seconds, heavy = found

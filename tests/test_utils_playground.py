@@ -324,10 +324,10 @@ def test_divergence_is_reported_not_raised(small):
 def test_frames_per_second_for_2_8_8_1_on_500_points():
     p = Playground(dataset="spiral", hidden=(8, 8), n=500)
     p.step(2)
-    frames, start = 20, time.perf_counter()
+    frames, start = 20, time.process_time()  # CPU time: the cost, however busy the machine
     for _ in range(frames):
         p.step()
-    fps = frames / (time.perf_counter() - start)
+    fps = frames / (time.process_time() - start)
     assert fps >= 5  # issue 6 asks >= 15 (see tests/benchmarks/bench_playground.py); loose here
 
 

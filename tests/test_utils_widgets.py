@@ -165,9 +165,9 @@ def test_the_explorer_wants_two_weights_and_one_bias():
 def test_a_slider_update_takes_well_under_a_tenth_of_a_second():
     explorer = widgets.perceptron_explorer(*data.admissions())
     w1, w2, b = sliders(explorer)
-    times = []
+    times = []  # CPU time of this process: what an update costs, however busy the machine
     for value in np.linspace(-3.0, 3.0, 12):
-        start = time.perf_counter()
+        start = time.process_time()
         w2.value = float(value)
-        times.append(time.perf_counter() - start)
+        times.append(time.process_time() - start)
     assert statistics.median(times) < 0.1
