@@ -50,6 +50,16 @@ WRONG_ANSWERS = {
         "            'db2': np.array([delta_2.sum()])}\n",
         {"backward-tests"},
     ),
+    "06-rnn": (
+        "lstm-cell-step",
+        "def lstm_cell_step(x, h, c, W_ih, W_hh, b_ih, b_hh):\n"
+        "    z = x @ W_ih.T + b_ih + h @ W_hh.T + b_hh\n"
+        "    z_i, z_f, z_o, z_g = np.split(z, 4, axis=1)  # torch's order is i, f, g, o\n"
+        "    i, f, o = (1 / (1 + np.exp(-v)) for v in (z_i, z_f, z_o))\n"
+        "    c_new = f * c + i * np.tanh(z_g)\n"
+        "    return o * np.tanh(c_new), c_new\n",
+        {"lstm-cell-step-tests"},
+    ),
 }
 
 
