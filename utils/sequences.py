@@ -4,12 +4,12 @@ vanishing/exploding-gradient widget (matplotlib and ipywidgets are imported when
 from __future__ import annotations
 
 import base64
-import io
 import numbers
 from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ._blit import Blitter
 from .checks import _describe, _to_numpy
 from .style import PALETTE, is_projector
 
@@ -251,13 +251,8 @@ class GradientExplorer:
         (self._end,) = ax.plot([], [], marker="o", markersize=16 if big else 9, linestyle="none")
         self._title = ax.set_title("$w_2^n$", fontsize=font)
         figure.tight_layout()
-        # Blitting: the axes, bands and labels are drawn once into a saved background; a redraw
-        # restores it and draws only the three artists that move (about 4x faster than a full
-        # draw, which keeps a slider's picture well inside 100 ms in the browser).
-        for artist in (self._curve, self._end, self._title):
-            artist.set_animated(True)
-        figure.canvas.draw()
-        self._background = figure.canvas.copy_from_bbox(figure.bbox)
+        # Blitting: the axes, bands and labels are drawn once; a redraw draws only what moves.
+        self._blitter = Blitter(figure, [self._curve, self._end, self._title])
         self._ax = ax
         self._figure = figure
 
@@ -309,20 +304,7 @@ class GradientExplorer:
         self._label.value = (
             f"w2 = {w2:.2f}, n = {n}: the first input is scaled by {self.factor:.4g} ({verdict})"
         )
-        self._image.value = self._blit_png()
-
-    def _blit_png(self) -> bytes:
-        """Restore the saved background, draw the moving artists on it, encode the pixels as PNG."""
-        from PIL import Image
-
-        canvas = self._figure.canvas
-        canvas.restore_region(self._background)
-        for artist in (self._curve, self._end, self._title):
-            self._ax.draw_artist(artist)
-        pixels = np.asarray(canvas.buffer_rgba())[..., :3]
-        buffer = io.BytesIO()
-        Image.fromarray(pixels).save(buffer, format="png", compress_level=1)
-        return buffer.getvalue()
+        self._image.value = self._blitter.png()
 
     @property
     def png(self) -> bytes:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import base64
-import io
 import math
 from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ._blit import Blitter
 from .plots import _class_color, _points, _weights
 from .style import is_projector
 
@@ -92,20 +92,25 @@ class PerceptronExplorer:
             ax.fill([], [], color=_class_color(label), alpha=0.2, linewidth=0)[0]
             for label in (0, 1)
         ]
-        for label in (0, 1):
-            mine = self.y == label
+        points = [
             ax.scatter(
-                *self.X[mine].T,
+                *self.X[self.y == label].T,
                 color=_class_color(label),
                 edgecolors="white",
                 linewidths=0.5,
                 zorder=2,
             )
+            for label in (0, 1)
+        ]
         self._rings = ax.scatter([], [], s=120, facecolors="none", edgecolors="black", zorder=3)
         (self._line,) = ax.plot([], [], color="black", zorder=4)
         self._title = ax.set_title("$w_1 x_1 + w_2 x_2 + b = 0$")  # a stand-in to lay out around
         figure.tight_layout()
         self._figure = figure
+        # The points move with the regions' redraw so that the shading stays beneath them.
+        self._blitter = Blitter(
+            figure, [*self._regions, *points, self._rings, self._line, self._title]
+        )
 
     def _on_slide(self, change: dict) -> None:
         """Redraw when the student moves a slider."""
@@ -136,9 +141,7 @@ class PerceptronExplorer:
         self._title.set_text(f"${w1:.1f}\\,x_1 {w2:+.1f}\\,x_2 {b:+.1f} = 0$")
         self._misclassified = int(wrong.sum())
         self._label.value = f"misclassified: {self._misclassified} of {len(self.y)}"
-        buffer = io.BytesIO()
-        self._figure.canvas.print_png(buffer, pil_kwargs={"compress_level": 1})
-        self._image.value = buffer.getvalue()
+        self._image.value = self._blitter.png()
 
     @property
     def misclassified(self) -> int:
