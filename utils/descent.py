@@ -8,8 +8,6 @@ in one figure. matplotlib and ipywidgets are imported only when a picture is mad
 
 from __future__ import annotations
 
-import base64
-import io
 import math
 import numbers
 from collections.abc import Callable, Mapping
@@ -17,6 +15,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ._explorer import Explorer, figure_png
 from .checks import _describe
 from .style import PALETTE, is_projector
 
@@ -135,13 +134,6 @@ class Bowl:
         return "crawling" if self.loss(end) > 0.1 * self.loss(start) else "good"
 
 
-def _png(figure: Figure) -> bytes:
-    """The figure as PNG bytes."""
-    buffer = io.BytesIO()
-    figure.canvas.print_png(buffer, pil_kwargs={"compress_level": 1})
-    return buffer.getvalue()
-
-
 def _on_screen(path: np.ndarray, start: np.ndarray, minimum: np.ndarray) -> np.ndarray:
     """The first points of a path that stay within a million view widths (to draw safely)."""
     far = 1e6 * max(np.abs(start - minimum).max(), 1e-3)
@@ -175,7 +167,7 @@ def _title(bowl: Bowl, lr: float, regime: str, losses: np.ndarray) -> str:
     )
 
 
-class LearningRateExplorer:
+class LearningRateExplorer(Explorer):
     """A learning-rate slider (log scale), preset buttons and a steps slider over a contour plot."""
 
     def __init__(
@@ -299,23 +291,7 @@ class LearningRateExplorer:
         self._loss_axes.set_ylim(min(low, high / 10) / 2, high * 2)  # at least two decades
         self._title.set_text(title)
         self._label.value = f"{self.regime}: loss {self.losses[0]:.3g} → {self.losses[-1]:.3g}"
-        self._image.value = _png(self._figure)
-
-    @property
-    def png(self) -> bytes:
-        """The figure as it is now, as PNG bytes."""
-        return self._image.value
-
-    def _repr_mimebundle_(self, **kwargs: object) -> dict:
-        """Show the widget in Jupyter, with a still PNG for viewers that cannot run widgets."""
-        still = base64.b64encode(self.png).decode("ascii")
-        return {**self.widget._repr_mimebundle_(**kwargs), "image/png": still}
-
-    def _ipython_display_(self) -> None:
-        """Display the widget (and its still picture) when a cell ends in the explorer."""
-        from IPython.display import display
-
-        display(self._repr_mimebundle_(), raw=True)
+        self._image.value = figure_png(self._figure)
 
 
 def learning_rate_explorer(

@@ -5,14 +5,13 @@ numpy only at import; matplotlib and ipywidgets are imported inside the function
 
 from __future__ import annotations
 
-import base64
-import io
 import math
 import numbers
 from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
+from ._explorer import Explorer, figure_png
 from .checks import _describe, _to_numpy
 from .plots import _class_color, _points
 from .style import PALETTE, is_projector
@@ -142,7 +141,7 @@ def _probability(p: object) -> float:
     return float(p)
 
 
-class ErrorExplorer:
+class ErrorExplorer(Explorer):
     """A slider for the predicted probability p of a point whose label is y = 1.
 
     The figure shows the squared error (1 - p)^2 and the log error -ln(p) as curves, with a
@@ -225,9 +224,7 @@ class ErrorExplorer:
         )
         self._title.set_text(text)
         self._label.value = text
-        buffer = io.BytesIO()
-        self._figure.canvas.print_png(buffer, pil_kwargs={"compress_level": 1})
-        self._image.value = buffer.getvalue()
+        self._image.value = figure_png(self._figure)
 
     @property
     def p(self) -> float:
@@ -243,22 +240,6 @@ class ErrorExplorer:
     def log_error(self) -> float:
         """-ln(p) at the slider's p."""
         return self._log_error
-
-    @property
-    def png(self) -> bytes:
-        """The figure as it is now, as PNG bytes."""
-        return self._image.value
-
-    def _repr_mimebundle_(self, **kwargs: object) -> dict:
-        """The widget for Jupyter, with a still PNG for viewers that cannot run widgets."""
-        still = base64.b64encode(self.png).decode("ascii")
-        return {**self.widget._repr_mimebundle_(**kwargs), "image/png": still}
-
-    def _ipython_display_(self) -> None:
-        """Show the widget (and the still picture) when a cell ends in the explorer."""
-        from IPython.display import display
-
-        display(self._repr_mimebundle_(), raw=True)
 
 
 def error_explorer(p: float = 0.5) -> ErrorExplorer:

@@ -3,13 +3,12 @@ vanishing/exploding-gradient widget (matplotlib and ipywidgets are imported when
 
 from __future__ import annotations
 
-import base64
 import numbers
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ._blit import Blitter
+from ._explorer import Blitter, Explorer
 from .checks import _describe, _to_numpy
 from .style import PALETTE, is_projector
 
@@ -190,7 +189,7 @@ def _verdict(factor: float) -> str:
     return "steady"
 
 
-class GradientExplorer:
+class GradientExplorer(Explorer):
     """Sliders for the feedback weight w2 and the number of unrolls n; the plot shows the factor
     w2**k that multiplies the first input after k = 0..n unrolls, on a log scale."""
 
@@ -305,22 +304,6 @@ class GradientExplorer:
             f"w2 = {w2:.2f}, n = {n}: the first input is scaled by {self.factor:.4g} ({verdict})"
         )
         self._image.value = self._blitter.png()
-
-    @property
-    def png(self) -> bytes:
-        """The figure as it is now, as PNG bytes."""
-        return self._image.value
-
-    def _repr_mimebundle_(self, **kwargs: object) -> dict:
-        """Show the widget in Jupyter, with a still PNG for viewers that cannot run widgets."""
-        still = base64.b64encode(self.png).decode("ascii")
-        return {**self.widget._repr_mimebundle_(**kwargs), "image/png": still}
-
-    def _ipython_display_(self) -> None:
-        """Display the live widget and a still PNG (a cell ending in the explorer shows it)."""
-        from IPython.display import display
-
-        display(self._repr_mimebundle_(), raw=True)
 
 
 def gradient_explorer(w2: float = 2.0, n: int = 4, max_unrolls: int = 50) -> GradientExplorer:

@@ -8,8 +8,6 @@
 
 from __future__ import annotations
 
-import base64
-import io
 import math
 import numbers
 from collections.abc import Mapping, Sequence
@@ -17,6 +15,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ._explorer import Explorer, figure_png
 from .checks import _describe, _to_numpy
 from .style import PALETTE, is_projector
 
@@ -277,7 +276,7 @@ def plot_feature_maps(
     return plot_image_grid(stack, titles, ncols=ncols, cmap="magma", suptitle=suptitle)
 
 
-class KernelExplorer:
+class KernelExplorer(Explorer):
     """Pick a kernel, a stride and a padding; see the input, the kernel and the feature map."""
 
     def __init__(
@@ -327,14 +326,14 @@ class KernelExplorer:
         self._relu = widgets.Checkbox(value=False, description="ReLU", indent=False)
         self._pool = widgets.Checkbox(value=False, description="2x2 max pool", indent=False)
         self._label = widgets.Label()
-        self._picture = widgets.Image(format="png")
+        self._image = widgets.Image(format="png")
         controls = widgets.HBox(
             [
                 widgets.VBox([self._kernel, self._stride, self._padding]),
                 widgets.VBox([self._relu, self._pool]),
             ]
         )
-        self.widget = widgets.VBox([controls, self._label, self._picture])
+        self.widget = widgets.VBox([controls, self._label, self._image])
         self._build_figure()
         self._quiet = True
         self.update(kernel, stride, padding, relu, pool)
@@ -497,30 +496,12 @@ class KernelExplorer:
             + ", then ".join(steps)
             + f"; values from {feature.min():.2f} to {feature.max():.2f}"
         )
-        buffer = io.BytesIO()
-        self._figure.canvas.print_png(buffer, pil_kwargs={"compress_level": 1})
-        self._picture.value = buffer.getvalue()
+        self._image.value = figure_png(self._figure)
 
     @property
     def feature_map(self) -> np.ndarray:
         """The output shown now (after ReLU and pooling when they are ticked), a copy."""
         return self._feature.copy()
-
-    @property
-    def png(self) -> bytes:
-        """The figure as it is now, as PNG bytes."""
-        return self._picture.value
-
-    def _repr_mimebundle_(self, **kwargs: object) -> dict:
-        """Show the widget in Jupyter, with a still PNG for viewers that cannot run widgets."""
-        still = base64.b64encode(self.png).decode("ascii")
-        return {**self.widget._repr_mimebundle_(**kwargs), "image/png": still}
-
-    def _ipython_display_(self) -> None:
-        """Display the widget and its still PNG (IPython's hook when a cell ends in the explorer)."""
-        from IPython.display import display
-
-        display(self._repr_mimebundle_(), raw=True)
 
 
 def kernel_explorer(

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import base64
 import math
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ._blit import Blitter
+from ._explorer import Blitter, Explorer
 from .plots import _class_color, _points, _weights
 from .style import is_projector
 
@@ -54,7 +53,7 @@ def _slider(name: str, value: float, limit: float) -> ipywidgets.FloatSlider:
     )
 
 
-class PerceptronExplorer:
+class PerceptronExplorer(Explorer):
     """Sliders for w1, w2 and b that move the line w1*x1 + w2*x2 + b = 0 over the points (X, y)."""
 
     def __init__(self, X: object, y: object, w: tuple[float, float] = (1.0, 1.0), b: float = -10.0):
@@ -147,16 +146,6 @@ class PerceptronExplorer:
     def misclassified(self) -> int:
         """How many points the current line puts on the wrong side."""
         return self._misclassified
-
-    @property
-    def png(self) -> bytes:
-        """The figure as it is now, as PNG bytes."""
-        return self._image.value
-
-    def _repr_mimebundle_(self, **kwargs: object) -> dict:
-        """Show the widget in Jupyter, with a still PNG for viewers that cannot run widgets."""
-        still = base64.b64encode(self.png).decode("ascii")
-        return {**self.widget._repr_mimebundle_(**kwargs), "image/png": still}
 
 
 def perceptron_explorer(

@@ -1,15 +1,24 @@
-"""Fast widget redraws: draw a figure's still parts once, then only the artists that move."""
+"""What every explorer widget shares: fast redraws, its picture as PNG, its display in Jupyter."""
 
 from __future__ import annotations
 
+import base64
 import io
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 if TYPE_CHECKING:
+    import ipywidgets
     from matplotlib.artist import Artist
     from matplotlib.figure import Figure
+
+
+def figure_png(figure: Figure) -> bytes:
+    """A full drawing of the figure as PNG bytes, compressed lightly (speed over size)."""
+    buffer = io.BytesIO()
+    figure.canvas.print_png(buffer, pil_kwargs={"compress_level": 1})
+    return buffer.getvalue()
 
 
 class Blitter:
@@ -39,3 +48,26 @@ class Blitter:
         buffer = io.BytesIO()
         Image.fromarray(pixels).save(buffer, format="png", compress_level=1)
         return buffer.getvalue()
+
+
+class Explorer:
+    """Base of the explorers: `.widget` holds the controls, `._image` the picture they drive."""
+
+    widget: ipywidgets.Widget
+    _image: ipywidgets.Image
+
+    @property
+    def png(self) -> bytes:
+        """The figure as it is now, as PNG bytes."""
+        return self._image.value
+
+    def _repr_mimebundle_(self, **kwargs: object) -> dict:
+        """The live widget for Jupyter, with a still PNG for viewers that cannot run widgets."""
+        still = base64.b64encode(self.png).decode("ascii")
+        return {**self.widget._repr_mimebundle_(**kwargs), "image/png": still}
+
+    def _ipython_display_(self) -> None:
+        """Show the widget (and its still picture) when a cell ends in the explorer."""
+        from IPython.display import display
+
+        display(self._repr_mimebundle_(), raw=True)
