@@ -1,4 +1,4 @@
-"""Suite-wide set-up: lessons that read MNIST use the offline copy in ../shared/datasets."""
+"""Suite-wide set-up for the notebooks the tests run (their kernels inherit the environment)."""
 
 import os
 
@@ -6,6 +6,10 @@ from grading.course import REPO
 
 MNIST_MINI = REPO.parent / "shared" / "datasets" / "mnist-mini"
 
-# Notebook runs and nbgrader kernels inherit this; a folder named by the caller wins.
+# Lessons that read MNIST use the offline copy; a folder named by the caller wins.
 if MNIST_MINI.is_dir():
     os.environ.setdefault("NN_WORKBOOK_DATA", str(MNIST_MINI))
+
+# torch's OpenMP threads spin while they wait; with two test workers on two cores that spinning
+# starves the other worker and made training up to 15x slower. Passive waiting costs nothing.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")

@@ -1,0 +1,122 @@
+"""utils.digits: the lesson-07 figures and the digit explorer, driven without a front end."""
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+import torch  # noqa: E402
+
+from utils import digits, style  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def close_figures():
+    yield
+    plt.close("all")
+    style.use_course_style(False)
+
+
+def data(n=30, seed=0):
+    rng = np.random.default_rng(seed)
+    images = rng.integers(0, 256, size=(n, 28, 28), dtype=np.uint8)
+    labels = rng.integers(0, 10, size=n)
+    probs = rng.dirichlet(np.ones(10), size=n)
+    return images, labels, probs
+
+
+def test_plot_digits_titles_and_colours():
+    images, labels, probs = data(12)
+    predicted = labels.copy()
+    predicted[3] = (labels[3] + 1) % 10
+    fig = digits.plot_digits(images, labels, predicted, cols=6)
+    axes = [ax for ax in fig.axes if ax.images]
+    assert len(axes) == 12
+    assert axes[3].get_title() == f"{labels[3]}→{predicted[3]}"
+    assert axes[3].title.get_color() == style.PALETTE["vermillion"]
+    fig = digits.plot_digits(images.reshape(12, 784), labels)
+    assert [ax.get_title() for ax in fig.axes if ax.images][:2] == [str(v) for v in labels[:2]]
+    digits.plot_digits(torch.tensor(images, dtype=torch.float32).unsqueeze(1))
+
+
+def test_plot_digits_bad_input():
+    images, labels, _ = data(4)
+    with pytest.raises(ValueError, match=r"images must be numbers of shape \(n, 28, 28\)"):
+        digits.plot_digits(images[:, :20])
+    with pytest.raises(ValueError, match="labels must be 4 integer labels"):
+        digits.plot_digits(images, labels[:3])
+    with pytest.raises(ValueError, match="classes 0 to 9"):
+        digits.plot_digits(images, labels + 10)
+    with pytest.raises(ValueError, match="empty"):
+        digits.plot_digits(images[:0])
+
+
+def test_plot_weights_accepts_both_orientations_and_tensors():
+    W = np.random.default_rng(1).normal(size=(784, 12))
+    assert len([ax for ax in digits.plot_weights(W).axes if ax.images]) == 12
+    assert len([ax for ax in digits.plot_weights(W.T, n=5).axes if ax.images]) == 5
+    layer = torch.nn.Linear(784, 7)
+    assert len([ax for ax in digits.plot_weights(layer.weight).axes if ax.images]) == 7
+    with pytest.raises(ValueError, match="weights must be"):
+        digits.plot_weights(np.zeros((10, 10)))
+    with pytest.raises(ValueError, match="n must be"):
+        digits.plot_weights(W, n=13)
+
+
+def test_confusion_counts_and_plot():
+    labels = np.array([0, 0, 1, 2, 2, 2])
+    predicted = np.array([0, 1, 1, 2, 0, 2])
+    counts = digits._confusion(labels, predicted)
+    assert counts.sum() == 6 and counts[0, 1] == 1 and counts[2, 0] == 1 and counts[2, 2] == 2
+    ax = digits.plot_confusion(labels, torch.tensor(predicted))
+    texts = {t.get_text() for t in ax.texts}
+    assert {"0", "1", "2"} <= texts and len(ax.texts) == 100
+    with pytest.raises(ValueError, match="predicted must be 6"):
+        digits.plot_confusion(labels, predicted[:5])
+
+
+def test_plot_mistakes_shows_only_mistakes():
+    images, labels, probs = data(30)
+    predicted = probs.argmax(1)
+    fig = digits.plot_mistakes(images, labels, predicted, probs, n=8)
+    shown = [ax for ax in fig.axes if ax.images]
+    assert len(shown) == min(8, int((labels != predicted).sum()))
+    assert all("→" in ax.get_title() and "%" in ax.get_title() for ax in shown)
+    with pytest.raises(ValueError, match="no mistakes"):
+        digits.plot_mistakes(images, labels, labels)
+
+
+def test_explorer_slider_and_mistakes_mode():
+    images, labels, probs = data(30)
+    explorer = digits.digit_explorer(images, labels, probs)
+    assert explorer.index == 0
+    first = explorer.png
+    explorer._slider.value = 5  # as a student moving the slider
+    assert explorer.index == 5 and explorer.png != first
+    assert "digit #5" in explorer._label.value
+    assert f"true {labels[5]}" in explorer._title.get_text()
+    explorer._only_mistakes.value = True
+    assert explorer.index == explorer.mistakes[0]
+    assert explorer._slider.max == len(explorer.mistakes) - 1
+    explorer.update(1)
+    assert explorer.index == explorer.mistakes[1]
+    assert "WRONG" in explorer._title.get_text()
+    explorer.update(2, mistakes_only=False)
+    assert explorer.index == 2
+    bundle = explorer._repr_mimebundle_()
+    assert "image/png" in bundle
+    with pytest.raises(ValueError, match="position"):
+        explorer.update(30)
+    with pytest.raises(ValueError, match="probabilities must have shape"):
+        digits.digit_explorer(images, labels, probs[:, :9])
+
+
+def test_explorer_with_no_mistakes_and_projector_mode():
+    style.use_course_style(projector=True)
+    images, labels, probs = data(5)
+    explorer = digits.digit_explorer(images, probs.argmax(1), probs)
+    assert explorer._figure.get_figwidth() == 10
+    explorer.update(0, mistakes_only=True)
+    assert explorer.index is None and explorer._label.value == "no mistakes to show"

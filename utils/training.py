@@ -1,0 +1,258 @@
+"""Training torch models on MNIST-sized data: fit, accuracy and the GPU-versus-CPU cell.
+
+torch is imported inside the functions, so `import utils.training` stays cheap. Data come as an
+(X, y) pair of tensors or numpy arrays; `mnist_tensors` turns load_mnist's uint8 images into
+standardised float32 tensors.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    import torch
+
+MNIST_MEAN, MNIST_STD = 0.1307, 0.3081  # pixel mean and spread of the MNIST training set, in 0..1
+SCHEDULES = (None, "constant", "onecycle", "cosine")
+
+# Recipes measured on mnist-mini (8,000 training digits) by tests/benchmarks/bench_mnist.py:
+# fit(model, data, **MLP_RECIPE) for the 784-100-50-10 MLP, **CNN_RECIPE for the small CNN
+# (bench_mnist.make_cnn: conv 16, pool, conv 32, pool, fc 64); 1-2 points above the targets.
+MLP_RECIPE = {"epochs": 10, "lr": 5e-3, "batch_size": 64, "schedule": "onecycle", "shift": 1}
+CNN_RECIPE = {"epochs": 10, "lr": 5e-3, "batch_size": 64, "schedule": "onecycle", "shift": 1}
+
+
+def _tensors(data: object, name: str = "train_data") -> tuple[torch.Tensor, torch.Tensor]:
+    """(X, y) as a float32 tensor and an int64 tensor with as many rows; clear errors otherwise."""
+    import torch
+
+    if not isinstance(data, (tuple, list)) or len(data) != 2:
+        raise TypeError(f"{name} must be a pair (X, y), got {type(data).__name__}")
+    X, y = (torch.as_tensor(np.asarray(v) if isinstance(v, list) else v) for v in data)
+    if X.ndim < 2:
+        raise ValueError(f"{name}: X must have one row per example, got shape {tuple(X.shape)}")
+    if y.ndim != 1 or len(y) != len(X):
+        raise ValueError(
+            f"{name}: y must be 1-d with one label per row of X {tuple(X.shape)},"
+            f" got shape {tuple(y.shape)}"
+        )
+    if y.dtype.is_floating_point or y.dtype == torch.bool:
+        raise TypeError(f"{name}: y must hold integer class labels, got dtype {y.dtype}")
+    return X.float(), y.long()
+
+
+def mnist_tensors(
+    images: object, labels: object, flatten: bool = False
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """uint8 images (n, 28, 28) as standardised float32 (n, 1, 28, 28) or (n, 784); labels int64."""
+    import torch
+
+    images = np.asarray(images)
+    if images.ndim != 3 or images.dtype != np.uint8:
+        raise ValueError(
+            f"images must be uint8 of shape (n, 28, 28), got {images.shape} {images.dtype}"
+        )
+    X = (torch.from_numpy(images.astype(np.float32)) / 255 - MNIST_MEAN) / MNIST_STD
+    X = X.reshape(len(X), -1) if flatten else X.unsqueeze(1)
+    y = torch.as_tensor(np.asarray(labels), dtype=torch.int64)
+    if y.shape != (len(X),):
+        raise ValueError(f"labels must have shape ({len(X)},), got {tuple(y.shape)}")
+    return X, y
+
+
+def random_shifts(pixels: int = 2) -> Callable[[torch.Tensor], torch.Tensor]:
+    """An augmentation for fit: moves each 28x28 image by up to `pixels` in x and y (padded)."""
+    if not isinstance(pixels, int) or pixels < 0:
+        raise ValueError(f"pixels must be an int >= 0, got {pixels!r}")
+
+    def shift(X: torch.Tensor) -> torch.Tensor:
+        import torch
+        import torch.nn.functional as F
+
+        if pixels == 0:
+            return X
+        n, side = len(X), 28
+        images = X.reshape(n, -1, side, side)
+        # The background after standardising is -mean/std, so pad with that, not with 0.
+        padded = F.pad(images, (pixels,) * 4, value=float(images.amin()))
+        dy, dx = torch.randint(0, 2 * pixels + 1, (2, n, 1), device=X.device)  # one per image
+        steps = torch.arange(side, device=X.device)
+        rows, cols = (dy + steps)[:, None, :, None], (dx + steps)[:, None, None, :]
+        picked = padded[torch.arange(n, device=X.device)[:, None, None, None],
+                        torch.arange(images.shape[1], device=X.device)[None, :, None, None],
+                        rows, cols]  # fmt: skip
+        return picked.reshape(X.shape)
+
+    return shift
+
+
+def _device_of(model: torch.nn.Module, device: object) -> torch.device:
+    """The device to train on: the argument, else where the model's parameters are."""
+    import torch
+
+    if device is not None:
+        return torch.device(device)
+    first = next(model.parameters(), None)
+    return first.device if first is not None else torch.device("cpu")
+
+
+def fit(
+    model: torch.nn.Module,
+    train_data: object,
+    epochs: int,
+    lr: float = 1e-3,
+    batch_size: int = 128,
+    device: object = None,
+    progress: bool = True,
+    *,
+    weight_decay: float = 0.0,
+    schedule: str | None = None,
+    shift: int = 0,
+    augment: Callable | None = None,
+    seed: int | None = 0,
+) -> list[float]:
+    """Train with Adam on cross-entropy for `epochs` passes; returns each epoch's mean loss.
+
+    schedule: None/"constant", "onecycle" (warm up to lr, then anneal) or "cosine".
+    shift: move each batch of 28x28 images by up to this many pixels (augmentation).
+    augment: any function applied to each batch of inputs instead.
+    """
+    import torch
+    from tqdm.auto import tqdm
+
+    if not isinstance(epochs, int) or epochs < 1:
+        raise ValueError(f"epochs must be an int >= 1, got {epochs!r}")
+    if not isinstance(batch_size, int) or batch_size < 1:
+        raise ValueError(f"batch_size must be an int >= 1, got {batch_size!r}")
+    if not lr > 0:
+        raise ValueError(f"lr must be > 0, got {lr!r}")
+    if schedule not in SCHEDULES:
+        raise ValueError(f"schedule must be one of {SCHEDULES}, got {schedule!r}")
+    if not isinstance(model, torch.nn.Module):
+        raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}")
+    if shift and augment is not None:
+        raise ValueError("give shift or augment, not both")
+    if shift:
+        augment = random_shifts(shift)
+    X, y = _tensors(train_data)
+    device = _device_of(model, device)
+    model.to(device)
+    X, y = X.to(device), y.to(device)
+    if seed is not None:
+        torch.manual_seed(seed)
+    optimizer = torch.optim.Adam(model.parameters(), lr=lr, weight_decay=weight_decay)
+    batches = (len(X) + batch_size - 1) // batch_size
+    scheduler = None
+    if schedule == "onecycle":
+        scheduler = torch.optim.lr_scheduler.OneCycleLR(
+            optimizer, max_lr=lr, total_steps=epochs * batches
+        )
+    elif schedule == "cosine":
+        scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, epochs * batches)
+    losses = []
+    model.train()
+    with tqdm(total=epochs * batches, desc="training", unit="batch", disable=not progress) as bar:
+        for epoch in range(epochs):
+            order = torch.randperm(len(X), device=device)
+            total = torch.zeros((), device=device)
+            for start in range(0, len(X), batch_size):
+                rows = order[start : start + batch_size]
+                inputs = X[rows] if augment is None else augment(X[rows])
+                loss = torch.nn.functional.cross_entropy(model(inputs), y[rows])
+                optimizer.zero_grad(set_to_none=True)
+                loss.backward()
+                optimizer.step()
+                if scheduler is not None:
+                    scheduler.step()
+                total += loss.detach() * len(rows)
+                bar.update()
+            losses.append(float(total) / len(X))
+            bar.set_postfix(epoch=epoch + 1, loss=f"{losses[-1]:.4f}")
+    model.eval()
+    return losses
+
+
+def predictions(
+    model: torch.nn.Module, X: object, device: object = None, batch_size: int = 1000
+) -> np.ndarray:
+    """The class the model scores highest for each row of X, as an int64 numpy array."""
+    import torch
+
+    X = torch.as_tensor(np.asarray(X) if isinstance(X, list) else X).float()
+    device = _device_of(model, device)
+    model.to(device)
+    was_training = model.training
+    model.eval()
+    try:
+        with torch.no_grad():
+            out = [
+                model(X[i : i + batch_size].to(device)).argmax(dim=1).cpu()
+                for i in range(0, len(X), batch_size)
+            ]
+    finally:
+        model.train(was_training)
+    return torch.cat(out).numpy().astype(np.int64) if out else np.zeros(0, np.int64)
+
+
+def accuracy(model: torch.nn.Module, X: object, y: object, device: object = None) -> float:
+    """The fraction of rows of X whose highest-scoring class is the label in y."""
+    X, y = _tensors((X, y), "(X, y)")
+    return float(np.mean(predictions(model, X, device) == y.numpy())) if len(y) else 0.0
+
+
+def _seconds_per_epoch(
+    make_model: Callable, train_data: tuple, epochs: int, device: torch.device, **fit_kw: object
+) -> tuple[float, torch.nn.Module]:
+    """Mean seconds per epoch of fit on device, after one untimed warm-up batch."""
+    import torch
+
+    def sync() -> None:
+        if device.type == "cuda":
+            torch.cuda.synchronize(device)
+        elif device.type == "mps":
+            torch.mps.synchronize()
+
+    X, y = train_data
+    fit(make_model().to(device), (X[:256], y[:256]), 1, progress=False, device=device)  # warm up
+    model = make_model().to(device)
+    sync()
+    start = time.perf_counter()
+    fit(model, train_data, epochs, device=device, progress=False, **fit_kw)
+    sync()
+    return (time.perf_counter() - start) / epochs, model
+
+
+def compare_devices(
+    make_model: Callable[[], torch.nn.Module], train_data: object, epochs: int = 1, **fit_kw: object
+) -> dict:
+    """Train fresh models on the CPU and on the GPU if there is one; print seconds per epoch."""
+    import torch
+
+    from .device import pick_device
+
+    if isinstance(make_model, torch.nn.Module) or not callable(make_model):
+        raise TypeError(f"make_model must be a function returning a new model, got {make_model!r}")
+    data = _tensors(train_data)
+    gpu = pick_device(verbose=False)
+    result = {"device": str(gpu), "gpu_name": None, "gpu_s_per_epoch": None, "speedup": None}
+    cpu_s, model = _seconds_per_epoch(make_model, data, epochs, torch.device("cpu"), **fit_kw)
+    result["cpu_s_per_epoch"] = cpu_s
+    if gpu.type == "cpu":
+        print(
+            f"No GPU here (torch finds no CUDA or Apple MPS device), so this trained on the CPU"
+            f" only: {cpu_s:.2f} s per epoch."
+        )
+    else:
+        name = torch.cuda.get_device_name(gpu) if gpu.type == "cuda" else "Apple GPU (MPS)"
+        gpu_s, model = _seconds_per_epoch(make_model, data, epochs, gpu, **fit_kw)
+        result.update(gpu_name=name, gpu_s_per_epoch=gpu_s, speedup=cpu_s / gpu_s)
+        print(f"{'device':<34}{'seconds per epoch':>18}")
+        print(f"{'CPU':<34}{cpu_s:>18.3f}")
+        print(f"{gpu.type.upper() + ' (' + name + ')':<34}{gpu_s:>18.3f}")
+        print(f"The GPU trains {cpu_s / gpu_s:.1f}x as fast as the CPU here.")
+    result["model"] = model
+    return result
