@@ -6,13 +6,12 @@ matplotlib and ipywidgets are imported inside the functions. Images are (n, 28, 
 
 from __future__ import annotations
 
-import base64
-import io
 import math
 from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ._explorer import Explorer, figure_png
 from .style import PALETTE, is_projector
 
 if TYPE_CHECKING:
@@ -173,7 +172,7 @@ def plot_mistakes(
     return fig
 
 
-class DigitExplorer:
+class DigitExplorer(Explorer):
     """Browse digits (all, or the mistakes only) beside the net's ten probabilities for each."""
 
     def __init__(self, images: object, labels: object, probabilities: object):
@@ -283,19 +282,7 @@ class DigitExplorer:
             f"digit #{i}: net's confidence in {said} is {100 * probs[said]:.1f}%;"
             f" {len(self.mistakes)} mistakes among {len(self.images)} digits"
         )
-        buffer = io.BytesIO()
-        self._figure.canvas.print_png(buffer, pil_kwargs={"compress_level": 1})
-        self._image.value = buffer.getvalue()
-
-    @property
-    def png(self) -> bytes:
-        """The figure as it is now, as PNG bytes."""
-        return self._image.value
-
-    def _repr_mimebundle_(self, **kwargs: object) -> dict:
-        """Show the widget in Jupyter, with a still PNG for viewers that cannot run widgets."""
-        still = base64.b64encode(self.png).decode("ascii")
-        return {**self.widget._repr_mimebundle_(**kwargs), "image/png": still}
+        self._image.value = figure_png(self._figure)
 
 
 def digit_explorer(images: object, labels: object, probabilities: object) -> DigitExplorer:
