@@ -118,6 +118,7 @@ def run_in_lab_kernel(base: str, token: str, path: str, cells: list[str]) -> lis
             await socket.write_message(json.dumps({"header": header, "parent_header": {},
                 "metadata": {}, "content": content, "channel": "shell", "buffers": []}))  # fmt: skip
             result = {"code": code, "stdout": "", "errors": []}
+            replied = idle = False
             while True:
                 frame = await asyncio.wait_for(socket.read_message(), 120)
                 # Messages with buffers (widget updates carrying PNG bytes) come as binary frames.
@@ -136,6 +137,11 @@ def run_in_lab_kernel(base: str, token: str, path: str, cells: list[str]) -> lis
                         f"{message['content']['ename']}: {message['content']['evalue']}"
                     )
                 elif kind == "execute_reply":
+                    replied = True
+                elif kind == "status" and message["content"]["execution_state"] == "idle":
+                    idle = True
+                # The reply (shell) can overtake the output (iopub): wait for both.
+                if replied and idle:
                     break
             results.append(result)
         socket.close()
