@@ -13,7 +13,7 @@ PYTEST_ARGS ?= -n auto --dist loadgroup
 # JupyterLab refuses to run as root unless told to (containers, CI, some hubs).
 ROOT_ARGS := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: install system lab test lessons bench lint format clean demo
+.PHONY: install system lab test lessons grade bench lint format clean demo
 
 install: $(STAMP)
 
@@ -49,6 +49,10 @@ test: $(STAMP) system
 
 lessons: $(STAMP)
 	$(BIN)/python -m grading lessons
+
+# Grade one lesson's submissions in sandboxes: make grade A=01-perceptron [SUBMISSIONS=dir|zip] [J=2]
+grade: $(STAMP) system
+	$(BIN)/python -m grading grade $(A) $(if $(SUBMISSIONS),--submissions $(SUBMISSIONS)) $(if $(J),-j $(J)) $(if $(DB),--db $(DB))
 
 bench: $(STAMP)
 	$(BIN)/python tests/benchmarks/run.py

@@ -1,0 +1,298 @@
+"""The trusted side of a hidden test: replay the instructor's hidden code without student code.
+
+For each test cell of the SOURCE notebook, the hidden blocks run here with every name the
+student defines replaced by a stub, and with utils.checks.check_function / check_judged replaced
+by recorders (the grading contract: references and judges are self-contained, cases never call a
+student function). That yields a plan: the calls to make in the sandbox (which function, on which
+inputs, with which earlier exercises swapped for references) and what each answer must match.
+The sandbox only ever sees the inputs; the comparison happens back here, with plain numpy on
+plain data, so nothing the student patches in the kernel can change a score.
+"""
+
+from __future__ import annotations
+
+import ast
+import contextlib
+import copy
+import random
+import re
+import sys
+import textwrap
+from dataclasses import dataclass, field
+
+import numpy as np
+
+HIDDEN = re.compile(r"^[ \t]*### BEGIN HIDDEN TESTS[^\n]*\n(.*?)^[ \t]*### END HIDDEN TESTS[^\n]*\n?",
+                    re.S | re.M)  # fmt: skip
+
+
+def segments(source: str) -> list[tuple[str, str]]:
+    """A test cell as ('visible' | 'hidden', code) pieces in order."""
+    pieces, at = [], 0
+    for match in HIDDEN.finditer(source):
+        if source[at : match.start()].strip():
+            pieces.append(("visible", source[at : match.start()]))
+        pieces.append(("hidden", match.group(1)))
+        at = match.end()
+    if source[at:].strip():
+        pieces.append(("visible", source[at:]))
+    return pieces
+
+
+def visible_code(source: str) -> str:
+    """The cell as students see it: the hidden blocks removed."""
+    return "".join(code for kind, code in segments(source) if kind == "visible")
+
+
+def defined_names(code: str) -> set[str]:
+    """Top-level names a piece of code defines (functions, classes, assignments, imports)."""
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:
+        return set()
+    names = set()
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(node.name)
+        elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            for target in targets:
+                names |= {n.id for n in ast.walk(target) if isinstance(n, ast.Name)}
+    return names
+
+
+class Stub:
+    """Stands for a student's function while the hidden code is replayed."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __call__(self, *args, **kwargs):
+        return None
+
+    def __repr__(self) -> str:
+        return f"<the student's {self.name}>"
+
+
+@dataclass
+class Call:
+    """One call of a student function that the sandbox must make, and how to judge its answer."""
+
+    fn: str
+    args: tuple
+    name: str
+    swaps: dict[str, str]  # student name -> reference function bound in its place
+    expected: object = None
+    judge: object = None
+    rtol: float = 1e-7
+    atol: float = 0.0
+
+
+@dataclass
+class Step:
+    """A piece of a test cell for the sandbox: visible code to run, or calls to make."""
+
+    kind: str  # "visible" or "calls"
+    code: str = ""
+    swaps: dict[str, str] = field(default_factory=dict)
+    calls: list[Call] = field(default_factory=list)
+
+
+@dataclass
+class CellPlan:
+    grade_id: str
+    steps: list[Step]
+    defs: str  # the reference functions the swaps need (sent only at this cell's turn)
+    problems: list[str]  # for the instructor: where the replay of hidden code went wrong
+
+
+class Replayer:
+    """Trusted replay of one source notebook's hidden tests (one per worker, reused)."""
+
+    def __init__(self, source_nb: dict) -> None:
+        self.source_nb = source_nb
+        self.student_names: set[str] = set()
+        self.setup: list[str] = []
+        for cell in source_nb["cells"]:
+            if cell["cell_type"] != "code":
+                continue
+            text = _text(cell)
+            meta = cell.get("metadata", {}).get("nbgrader", {})
+            if meta.get("solution"):
+                self.student_names |= defined_names(text)
+            elif not (meta.get("grade") and not meta.get("solution")):
+                self.setup.append(text)
+        self.imports = []
+        for text in self.setup:
+            with contextlib.suppress(SyntaxError):
+                for node in ast.parse(text).body:
+                    if isinstance(node, (ast.Import, ast.ImportFrom)):
+                        self.imports.append(ast.unparse(node))
+
+    def namespace(self) -> dict:
+        ns: dict = {"__name__": "__main__", "np": np}
+        for statement in self.imports:
+            with contextlib.suppress(Exception):
+                exec(statement, ns)
+        for name in self.student_names:
+            ns[name] = Stub(name)
+        return ns
+
+    def plan(self, source: str, grade_id: str, seed: int) -> CellPlan:
+        """What the sandbox must do for one test cell, with cases drawn from `seed`."""
+        ns = self.namespace()
+        pieces = segments(source)
+        hidden_defs = _function_defs("\n".join(code for kind, code in pieces if kind == "hidden"))
+        steps: list[Step] = []
+        problems: list[str] = []
+        current: list[Call] = []
+
+        def swaps_now() -> dict[str, str]:
+            swapped = {}
+            for name in self.student_names:
+                value = ns.get(name)
+                if isinstance(value, Stub) and value.name == name:
+                    continue
+                target = getattr(value, "__name__", None)
+                if target in hidden_defs:
+                    swapped[name] = target
+            return swapped
+
+        def check_function(fn, reference, cases, name, rtol=1e-7, atol=0.0):
+            cases = list(cases)
+            if not isinstance(fn, Stub):
+                problems.append(f"{grade_id}: check_function({name!r}) tests {fn!r}, not a "
+                                "student function, so it cannot be replayed")  # fmt: skip
+                return
+            for i, args in enumerate(cases):
+                expected = reference(*copy.deepcopy(tuple(args)))
+                current.append(Call(fn.name, tuple(args), f"{name} (case {i + 1})", swaps_now(),
+                                    expected=expected, rtol=rtol, atol=atol))  # fmt: skip
+
+        def check_judged(fn, judge, cases, name):
+            if not isinstance(fn, Stub):
+                problems.append(f"{grade_id}: check_judged({name!r}) tests {fn!r}, not a "
+                                "student function, so it cannot be replayed")  # fmt: skip
+                return
+            for i, args in enumerate(list(cases)):
+                current.append(Call(fn.name, tuple(args), f"{name} (case {i + 1})", swaps_now(),
+                                    judge=judge))  # fmt: skip
+
+        with _recording(ns, check_function, check_judged), _seeded(seed):
+            for kind, code in pieces:
+                if kind == "visible":
+                    steps.append(Step("visible", code=code, swaps=swaps_now()))
+                    continue
+                current = []
+                try:
+                    exec(compile(code, f"<hidden tests of {grade_id}>", "exec"), ns)
+                except Exception as error:  # noqa: BLE001 - the instructor must hear about it
+                    problems.append(f"{grade_id}: replaying the hidden tests stopped with "
+                                    f"{type(error).__name__}: {error}")  # fmt: skip
+                if current:
+                    steps.append(Step("calls", calls=current))
+        needed = set()
+        for step in steps:
+            for target in list(step.swaps.values()) + [
+                t for call in step.calls for t in call.swaps.values()
+            ]:
+                needed |= _closure(target, hidden_defs)
+        defs = "\n\n".join(hidden_defs[name] for name in sorted(needed))
+        return CellPlan(grade_id, steps, defs, problems)
+
+
+def _text(cell: dict) -> str:
+    source = cell.get("source", "")
+    return "".join(source) if isinstance(source, list) else source
+
+
+def _function_defs(code: str) -> dict[str, str]:
+    """Top-level function definitions in code, by name, as source text."""
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:
+        return {}
+    return {
+        node.name: textwrap.dedent(ast.unparse(node))
+        for node in tree.body
+        if isinstance(node, ast.FunctionDef)
+    }
+
+
+def _closure(name: str, defs: dict[str, str]) -> set[str]:
+    """name and every hidden function it calls, directly or not."""
+    seen, todo = set(), [name]
+    while todo:
+        current = todo.pop()
+        if current in seen or current not in defs:
+            continue
+        seen.add(current)
+        tree = ast.parse(defs[current])
+        todo += [n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and n.id in defs]
+    return seen
+
+
+@contextlib.contextmanager
+def _recording(ns: dict, check_function, check_judged):
+    """utils.checks.check_function / check_judged replaced by recorders while replaying."""
+    import utils.checks as checks
+
+    saved = checks.check_function, checks.check_judged
+    for key, value in list(ns.items()):
+        if value is saved[0]:
+            ns[key] = check_function
+        elif value is saved[1]:
+            ns[key] = check_judged
+    checks.check_function, checks.check_judged = check_function, check_judged
+    try:
+        yield
+    finally:
+        checks.check_function, checks.check_judged = saved
+
+
+@contextlib.contextmanager
+def _seeded(seed: int):
+    """Unseeded generators made reproducible: the same submission gets the same cases."""
+    original = np.random.default_rng
+    counter = iter(range(10**9))
+
+    def default_rng(seed_arg=None):
+        if seed_arg is None:
+            seed_arg = [seed, next(counter)]
+        return original(seed_arg)
+
+    np.random.default_rng = default_rng
+    random.seed(seed)
+    np_state = np.random.get_state()  # noqa: NPY002 - the legacy global generator, too
+    np.random.seed(seed % 2**32)  # noqa: NPY002
+    torch = sys.modules.get("torch")
+    if torch is not None:
+        torch.manual_seed(seed)
+    try:
+        yield
+    finally:
+        np.random.default_rng = original
+        np.random.set_state(np_state)  # noqa: NPY002
+
+
+def judge_answer(call: Call, ok: bool, value: object, error: str) -> str | None:
+    """None when the student's answer to a call is right, else what is wrong (no hidden code)."""
+    from utils.checks import check_result
+
+    if not ok:
+        return f"{call.name}: {error}"
+    try:
+        if call.judge is not None:
+            try:
+                call.judge(*copy.deepcopy(call.args), value)
+            except AssertionError as failure:
+                return f"{call.name}: {failure}"
+            except Exception as failure:  # noqa: BLE001 - the answer did not fit the judge
+                return f"{call.name}: the answer could not be checked ({type(failure).__name__})"
+        else:
+            check_result(value, call.expected, call.name, call.rtol, call.atol)
+    except AssertionError as failure:
+        return str(failure)[:1500]
+    except Exception as failure:  # noqa: BLE001
+        return f"{call.name}: the answer could not be compared ({type(failure).__name__})"
+    return None

@@ -1,0 +1,313 @@
+"""Build the adversarial submissions of lesson 01 (one real notebook per case) and their expected
+outcomes. Run it after lesson 01 changes: `.venv/bin/python tests/adversarial/build.py`.
+
+Each case is a student folder under tests/adversarial/submissions/<case>/ holding what that
+student handed in; expectations.json says, per case, the autograded points each test cell must
+get (hand-computed), whether the submission must be flagged, and whether it is a per-student
+error.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parents[1]))
+
+from grading.course import LESSONS, SOLUTIONS, answer, lesson_notebook, read_notebook  # noqa: E402
+
+LESSON = "01-perceptron"
+POINTS = {
+    "step-tests": 1,
+    "perceptron-output-tests": 2,
+    "sigmoid-tests": 2,
+    "perceptron-step-tests": 3,
+    "train-perceptron-tests": 3,
+}
+FULL = dict(POINTS)
+
+WRONG_STEP = "def step(z):\n    return (np.asarray(z) > 0).astype(np.int64)\n"
+WRONG_SIGMOID = "def sigmoid(z):\n    return np.tanh(np.asarray(z, dtype=np.float64))\n"
+
+ENDLESS = """while True:  # never ends
+    pass
+
+
+def step(z):
+    return (np.asarray(z) >= 0).astype(np.int64)
+"""
+
+STUBBORN = """import time
+
+while True:  # ignores the time limit's interrupt
+    try:
+        time.sleep(0.1)
+    except BaseException:
+        pass
+
+
+def sigmoid(z):  # never reached
+    return 1 / (1 + np.exp(-z))
+"""
+
+EXIT = """import os
+
+os._exit(1)
+
+
+def sigmoid(z):  # never reached
+    return 1 / (1 + np.exp(-z))
+"""
+
+HUGE_ALLOCATION = """big = np.ones(20 * 2**30 // 8)  # 20 GB
+
+
+def step(z):
+    return (np.asarray(z) >= 0).astype(np.int64)
+"""
+
+FORK_BOMB = """import os
+import subprocess
+import time
+
+try:
+    print(subprocess.run(["id"], capture_output=True, text=True).stdout)
+except OSError as error:
+    print("subprocess failed:", error)
+children = 0
+try:
+    while True:
+        if os.fork() == 0:
+            time.sleep(20)
+            os._exit(0)
+        children += 1
+except OSError as error:
+    print(f"fork failed after {children} children: {error}")
+
+
+def perceptron_output(X, w, b):
+    return step(X @ w + b)
+"""
+
+PATCHES = """import numpy as np
+import torch
+
+import utils.checks
+
+np.testing.assert_allclose = lambda *a, **k: None
+np.testing.assert_array_equal = lambda *a, **k: None
+np.allclose = lambda *a, **k: True
+np.isclose = lambda a, b, *r, **k: np.ones(np.shape(a), dtype=bool)
+np.array_equal = lambda *a, **k: True
+torch.testing.assert_close = lambda *a, **k: None
+torch.isfinite = lambda x: torch.ones_like(x, dtype=torch.bool)
+for _name in ("check_array", "check_scalar", "check_shape", "check_dtype", "check_result"):
+    setattr(utils.checks, _name, lambda *a, **k: None)
+utils.checks.check_function = lambda fn, ref, cases, name, **k: None
+utils.checks.check_judged = lambda *a, **k: None
+
+
+def step(z):
+    return np.zeros(np.shape(z), dtype=np.int64)  # wrong
+"""
+
+ALWAYS_EQUAL = """class Anything:
+    def __eq__(self, other):
+        return True
+
+    def __ne__(self, other):
+        return False
+
+    def __bool__(self):
+        return True
+
+    def __array__(self, *args, **kwargs):
+        raise TypeError("no")
+
+    def __getattr__(self, name):
+        return self
+
+
+def step(z):
+    return Anything()
+"""
+
+HOOKS = """import sys
+
+ip = get_ipython()
+
+
+def _blank(lines):
+    return [] if any("utils.checks" in line for line in lines) else lines
+
+
+ip.input_transformers_cleanup.append(_blank)
+ip.showtraceback = lambda *a, **k: None
+sys.settrace(lambda *a: None)
+
+
+def step(z):
+    raise NotImplementedError()
+"""
+
+SNOOP = """import glob
+import os
+import socket
+import sys
+
+found = []
+for pattern in ["../solutions", "../../solutions", "../../gradebook.db", "../gradebook.db",
+                "../*", "../../*", "/work/main/solutions", "/work/main/grading"]:
+    found += glob.glob(pattern)
+for path in ["../../gradebook.db", "/work/main/solutions/01-perceptron/perceptron.ipynb"]:
+    try:
+        with open(path) as handle:
+            found.append(handle.read(100))
+    except OSError as error:
+        print("cannot read", path, "-", type(error).__name__)
+secrets = []
+for root, dirs, files in os.walk("/"):
+    dirs[:] = [d for d in dirs if d not in ("proc", "sys", "dev", "usr") and root != "/root"]
+    secrets += [os.path.join(root, f) for f in files if f.endswith(".db") or "HIDDEN" in f]
+    secrets += [os.path.join(root, d) for d in dirs if d in ("solutions", "source", "submitted")]
+# The notebook's own folder, its home and the installed packages' test data are no secrets.
+home = os.path.dirname(os.getcwd())
+found = [p for p in found if os.path.realpath(p) not in (os.getcwd(), home)]
+secrets = [p for p in secrets if not p.startswith((sys.prefix, os.path.realpath(sys.prefix)))]
+try:
+    socket.create_connection(("pypi.org", 443), timeout=3)
+    print("network: reachable")
+except OSError as error:
+    print("network: unreachable -", type(error).__name__)
+print(f"found {len(found)} paths next to the notebook and {len(secrets)} secrets")
+
+
+def step(z):
+    return (np.asarray(z) >= 0).astype(np.int64)
+"""
+
+FLOOD = """import sys
+
+import matplotlib.pyplot as plt
+
+print("x" * 50_000_000)
+sys.stderr.write("e" * 10_000_000)
+fig, ax = plt.subplots(figsize=(30, 30), dpi=80)
+ax.imshow(np.random.default_rng(0).random((1500, 1500)))
+plt.show()
+
+
+def step(z):
+    return (np.asarray(z) >= 0).astype(np.int64)
+"""
+
+WARNS = """import sys
+import warnings as warn_module
+
+
+def step(z):
+    warn_module.warn("step: a harmless warning", stacklevel=2)
+    print("a note on stderr", file=sys.stderr)
+    return (np.asarray(z) >= 0).astype(np.int64)
+"""
+
+
+def grade_id(cell: dict) -> str | None:
+    return cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+
+
+def main() -> None:
+    released = read_notebook(lesson_notebook(LESSON, LESSONS))
+    source = read_notebook(lesson_notebook(LESSON, SOLUTIONS))
+    solved = answer(released, source)
+    out = HERE / "submissions"
+    shutil.rmtree(out, ignore_errors=True)
+    cases: dict[str, dict] = {}
+
+    def add(name: str, notebook: dict | bytes | None, scores: dict, flagged: bool = False,
+            error: bool = False, filename: str = "01-perceptron.ipynb", issue: str = "") -> None:  # fmt: skip
+        folder = out / name
+        folder.mkdir(parents=True)
+        (folder / ".keep").touch()
+        if isinstance(notebook, bytes):
+            (folder / filename).write_bytes(notebook)
+        elif notebook is not None:
+            (folder / filename).write_text(json.dumps(notebook, indent=1) + "\n")
+        cases[name] = {"scores": scores, "flagged": flagged, "error": error, "issue": issue}
+
+    def zero(*ids: str) -> dict:
+        return {k: (0 if k in ids else v) for k, v in POINTS.items()}
+
+    add("01-endless-loop", answer(solved, source, {"step": ENDLESS}), zero("step-tests"),
+        issue="1: an endless loop is stopped; what depends on it gets 0")  # fmt: skip
+    add("01b-endless-stubborn", answer(solved, source, {"sigmoid": STUBBORN}),
+        zero("sigmoid-tests"), flagged=True,
+        issue="1: a loop that swallows the interrupt: sandbox killed, the rest still graded")  # fmt: skip
+    add("02-os-exit", answer(solved, source, {"sigmoid": EXIT}),
+        zero("sigmoid-tests", "perceptron-step-tests", "train-perceptron-tests"), flagged=True,
+        issue="2: the kernel dies: earlier grades kept, the rest 0, flagged")  # fmt: skip
+    add("03-huge-allocation", answer(solved, source, {"step": HUGE_ALLOCATION}),
+        zero("step-tests"), issue="3: 20 GB: memory limit, 0 for that part")  # fmt: skip
+    add("04-fork-bomb", answer(solved, source, {"perceptron-output": FORK_BOMB}), FULL,
+        flagged=True, issue="4: fork bomb and subprocess: process limit, flagged")  # fmt: skip
+    edited = answer(solved, source, {"sigmoid": WRONG_SIGMOID})
+    for cell in edited["cells"]:
+        if grade_id(cell) == "sigmoid-tests":
+            cell["source"] = "pass  # tests? what tests?\n"
+    add("05-edited-test", edited, zero("sigmoid-tests"), flagged=True,
+        issue="5: an edited test cell is restored and graded as the original")  # fmt: skip
+    deleted = copy.deepcopy(solved)
+    deleted["cells"] = [
+        c for c in deleted["cells"] if grade_id(c) not in ("step-tests", "sigmoid-tests")
+    ]
+    add("06-deleted-tests", deleted, FULL, issue="6: deleted test cells are put back and graded")
+    flipped = answer(solved, source, {"sigmoid": WRONG_SIGMOID})
+    for cell in flipped["cells"]:
+        if grade_id(cell) == "sigmoid-tests":
+            cell["metadata"]["nbgrader"].update(grade=False, solution=True, locked=False)
+            cell["source"] = "pass\n"
+        if grade_id(cell) == "perceptron-step-tests":
+            del cell["metadata"]["nbgrader"]
+            cell["source"] = "pass\n"
+    add("07-flipped-metadata", flipped, zero("sigmoid-tests"), flagged=True,
+        issue="7: flipped or stripped nbgrader metadata is restored, flagged")  # fmt: skip
+    patched = answer(solved, source, {"step": PATCHES, "sigmoid": WRONG_SIGMOID})
+    add("08-monkeypatch", patched, zero("step-tests", "sigmoid-tests"),
+        issue="8: patched numpy/torch/utils checks give no points for wrong answers")  # fmt: skip
+    add("09-always-equal", answer(solved, source, {"step": ALWAYS_EQUAL}), zero("step-tests"),
+        issue="9: an object whose __eq__ and __bool__ are always true gets no points")  # fmt: skip
+    hooks = answer(released, source, {"step": HOOKS})
+    add("10-ipython-hooks", hooks, zero(*POINTS), flagged=True,
+        issue="10: input transformer, sys.settrace, showtraceback: no points, flagged")  # fmt: skip
+    add("11-snooping", answer(solved, source, {"step": SNOOP}), FULL, flagged=True,
+        issue="11: nothing to read outside its folder, no network; flagged")  # fmt: skip
+    add("12-flood", answer(solved, source, {"step": FLOOD}), FULL,
+        issue="12: 50 MB of output and a huge figure: capped, feedback stays small")  # fmt: skip
+    add("13-warnings", answer(solved, source, {"step": WARNS}), FULL,
+        issue="13: a correct answer that warns on stderr keeps full marks")  # fmt: skip
+    add("14a-renamed", solved, zero(*POINTS), error=True, filename="perceptron (1).ipynb",
+        issue="14: a renamed notebook is a clear per-student error")  # fmt: skip
+    add("14b-duplicated", solved, zero(*POINTS), error=True,
+        issue="14: two notebooks for one lesson are a clear per-student error")  # fmt: skip
+    (out / "14b-duplicated" / "perceptron.ipynb").write_text(json.dumps(solved))
+    # Written by the test into its copy (a corrupt file here would break `make lint`).
+    add("14c-corrupt", None, zero(*POINTS), error=True,
+        issue="14: a corrupt notebook is a clear per-student error")  # fmt: skip
+    add("15-correct", solved, FULL, issue="15: the control: full marks")
+    add("16-one-wrong", answer(solved, source, {"step": WRONG_STEP}), zero("step-tests"),
+        issue="a wrong step loses only its own points")  # fmt: skip
+    (HERE / "expectations.json").write_text(json.dumps(cases, indent=1) + "\n")
+    # Lint-clean like every notebook in the repository (the cheats are in the code, not in style).
+    subprocess.run(
+        [str(Path(sys.executable).parent / "ruff"), "format", "-q", str(out)], check=True
+    )
+    print(f"wrote {len(cases)} cases to {out}")
+
+
+if __name__ == "__main__":
+    main()

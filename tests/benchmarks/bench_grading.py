@@ -1,0 +1,114 @@
+"""Grading benchmarks: a synthetic class of 30 students for every lesson, graded in sandboxes.
+
+Every fourth student is partly wrong (one answer left as the stub), every tenth broken (a corrupt
+notebook), the rest correct. Reports the median seconds per notebook with -j 1 (sandbox and
+kernel start included) per lesson, and the -j 2 speed-up over -j 1 on lesson 01. Set
+NN_BENCH_STUDENTS to grade a smaller class.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO))
+
+from grading.course import (  # noqa: E402
+    LESSONS,
+    answer,
+    graded_cells,
+    lesson_ids,
+    lesson_notebook,
+    nbgrader_meta,
+    read_notebook,
+)
+
+STUDENTS = int(os.environ.get("NN_BENCH_STUDENTS", "30"))
+STUB = "# YOUR CODE HERE\nraise NotImplementedError()"
+Row = tuple[str, str, str]
+
+
+def graded_lessons() -> list[str]:
+    result = []
+    for lesson in lesson_ids():
+        source = read_notebook(lesson_notebook(lesson))
+        released = LESSONS / lesson
+        if any(nbgrader_meta(c).get("grade") for c in graded_cells(source)) and released.is_dir():
+            result.append(lesson)
+    return result
+
+
+def synthetic_class(lesson: str, folder: Path, students: int = STUDENTS) -> Path:
+    """students folders of <student>/<lesson>.ipynb: correct, partly wrong and broken."""
+    source = read_notebook(lesson_notebook(lesson))
+    released = read_notebook(lesson_notebook(lesson, LESSONS))
+    answers = [nbgrader_meta(c)["grade_id"] for c in graded_cells(source)
+               if nbgrader_meta(c).get("solution") and c["cell_type"] == "code"]  # fmt: skip
+    for k in range(students):
+        target = folder / f"student{k:02d}" / f"{lesson}.ipynb"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if k % 10 == 9:
+            target.write_text('{"cells": [ broken')
+            continue
+        overrides = {answers[k % len(answers)]: STUB} if k % 4 == 3 and answers else {}
+        target.write_text(json.dumps(answer(released, source, overrides)))
+    return folder
+
+
+def _grade(lesson: str, submissions: Path, jobs: int) -> tuple[float, list[dict]]:
+    import nbgrader.api  # noqa: F401 - a one-off import, not part of any notebook's time
+
+    from grading.pipeline import grade_lesson
+
+    with tempfile.TemporaryDirectory() as out:
+        start = time.perf_counter()
+        results = grade_lesson(lesson, submissions, Path(out), jobs=jobs, quiet=True)
+        return time.perf_counter() - start, results
+
+
+def seconds_per_notebook() -> list[Row]:
+    """Median seconds to grade one notebook, per lesson (sandbox and kernel start included):
+    -j 1 for lessons 01-04 (the target), -j 2 for the longer torch lessons."""
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for lesson in graded_lessons():
+            folder = synthetic_class(lesson, Path(tmp) / lesson)
+            jobs = 1 if lesson[:2] <= "04" else 2
+            _, results = _grade(lesson, folder, jobs)
+            seconds = [r["seconds"] for r in results if not r["error"]]
+            target = "<= 3 s" if lesson[:2] <= "04" else "(no target)"
+            rows.append((f"grading {lesson}: median seconds per notebook, -j {jobs}, "
+                         f"{len(results)} students", f"{statistics.median(seconds):.2f} s",
+                         target))  # fmt: skip
+    return rows
+
+
+def parallel_speedup() -> list[Row]:
+    """Wall time of -j 1 over -j 2 for the same class of lesson 01."""
+    lesson = graded_lessons()[0]
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = synthetic_class(lesson, Path(tmp) / lesson)
+        one, first = _grade(lesson, folder, 1)
+        two, second = _grade(lesson, folder, 2)
+    same = [(r["student"], r["grades"], r["error"]) for r in first] == [
+        (r["student"], r["grades"], r["error"]) for r in second
+    ]
+    return [
+        (f"grading {lesson}, {STUDENTS} students: -j 2 speed-up over -j 1 "
+         f"({one:.0f} s / {two:.0f} s)", f"{one / two:.2f}x", ">= 1.7x"),
+        (f"grading {lesson}: -j 2 grades identical to -j 1", "yes" if same else "NO", "yes"),
+    ]  # fmt: skip
+
+
+BENCHMARKS = [seconds_per_notebook, parallel_speedup]
+
+if __name__ == "__main__":
+    for bench in BENCHMARKS:
+        for row in bench():
+            print(" | ".join(row))
