@@ -73,7 +73,8 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _get(url: str) -> bytes:
+def get(url: str) -> bytes:
+    """The body of an HTTP GET (10 s timeout)."""
     with urllib.request.urlopen(url, timeout=10) as response:
         return response.read()
 
@@ -101,7 +102,7 @@ class Server:
         deadline = time.monotonic() + 90
         while True:
             try:
-                _get(f"{base}{probe}")
+                get(f"{base}{probe}")
                 return
             except OSError:
                 if self.process.poll() is not None or time.monotonic() > deadline:

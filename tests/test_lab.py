@@ -4,13 +4,13 @@ import json
 import os
 import secrets
 import shutil
-import socket
 import subprocess
 import sys
 import time
 import urllib.request
 
 import pytest
+from browser_helpers import free_port, get
 
 from grading.course import (
     LESSONS,
@@ -24,17 +24,6 @@ from utils.workspace import sync_workspace
 
 # One server for the module: under pytest-xdist its tests share one worker.
 pytestmark = pytest.mark.xdist_group("lab")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def get(url: str) -> bytes:
-    with urllib.request.urlopen(url, timeout=10) as response:
-        return response.read()
 
 
 @pytest.fixture(scope="module")
