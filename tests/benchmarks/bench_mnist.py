@@ -1,4 +1,4 @@
-"""MNIST benchmarks (issue 4): accuracy and training time of the course's recipes, notebook times.
+"""MNIST benchmarks (issue 4): accuracy and training time of the course's recipes.
 
 On mnist-mini (the offline stand-in: 8,000 training and 2,000 test digits) with 2 CPU threads:
 the torch MLP 784-100-50-10 and a small CNN trained with utils.training's recipes, and the numpy
@@ -22,7 +22,6 @@ import numpy as np
 
 REPO = Path(__file__).resolve().parents[2]
 MNIST_MINI = REPO.parent / "shared" / "datasets" / "mnist-mini"
-NOTEBOOKS = ("05-cnn", "06-rnn", "07-mnist")
 Row = tuple[str, str, str]
 
 
@@ -165,28 +164,7 @@ def full_mnist() -> list[Row]:
     ]  # fmt: skip
 
 
-def notebooks() -> list[Row]:
-    """Wall time to execute lessons 05, 06 and 07 on mnist-mini (rows skipped if not there)."""
-    from grading.course import SOLUTIONS, lesson_notebook, run_notebook
-
-    if MNIST_MINI.is_dir():
-        os.environ.setdefault("NN_WORKBOOK_DATA", str(MNIST_MINI))
-    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")  # the kernels inherit it; see the top
-    rows = []
-    for lesson in NOTEBOOKS:
-        if not any((SOLUTIONS / lesson).glob("*.ipynb")):
-            rows.append((f"execute solutions/{lesson} on mnist-mini", "skipped: not written yet",
-                         "< 90 s"))  # fmt: skip
-            continue
-        path = lesson_notebook(lesson)
-        seconds = run_notebook(path, path.parent, timeout=600)
-        load = os.getloadavg()[0]
-        rows.append((f"execute solutions/{lesson} on mnist-mini (OMP_WAIT_POLICY=PASSIVE)",
-                     f"{seconds:.1f} s (load average {load:.1f})", "< 90 s"))  # fmt: skip
-    return rows
-
-
-BENCHMARKS = [mnist_mini, full_mnist, notebooks]
+BENCHMARKS = [mnist_mini, full_mnist]  # the notebooks' times: run.py's notebook_times
 
 if __name__ == "__main__":
     sys.path.insert(0, str(REPO))

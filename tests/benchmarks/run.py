@@ -21,6 +21,13 @@ sys.path.insert(0, str(REPO))
 from grading.course import lesson_ids, lesson_notebook, run_notebook  # noqa: E402
 
 RESULTS = Path(__file__).with_name("RESULTS.md")
+MNIST_MINI = REPO.parent / "shared" / "datasets" / "mnist-mini"
+# The targets are set on the offline MNIST stand-in (see its README); the kernels inherit this.
+# torch's OpenMP threads spin while waiting, which slows every other process on a small machine.
+if MNIST_MINI.is_dir():
+    os.environ.setdefault("NN_WORKBOOK_DATA", str(MNIST_MINI))
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+TORCH_LESSONS = {"05-cnn", "06-rnn", "07-mnist"}  # issue 4: these may take up to 90 s
 Row = tuple[str, str, str]
 
 
@@ -65,10 +72,13 @@ def import_time(repeats: int = 7) -> list[Row]:
 def notebook_times() -> list[Row]:
     """Wall time to execute each solution notebook in a fresh kernel, kernel start included."""
     rows = []
+    data = Path(os.environ.get("NN_WORKBOOK_DATA", "data/mnist")).name
     for lesson in lesson_ids():
         path = lesson_notebook(lesson)
         seconds = run_notebook(path, path.parent, timeout=600)
-        rows.append((f"execute solutions/{lesson}", f"{seconds:.1f} s", "< 60 s"))
+        on = f" (MNIST: {data})" if lesson in {"05-cnn", "07-mnist"} else ""
+        target = "< 90 s" if lesson in TORCH_LESSONS else "< 60 s"
+        rows.append((f"execute solutions/{lesson}{on}", f"{seconds:.1f} s", target))
     return rows
 
 
