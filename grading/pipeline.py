@@ -62,6 +62,8 @@ class Submission:
 
 
 STUDENT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@+-]{0,99}$")
+# A lesson with its figures is a few MB; anything far larger is refused unread, never loaded.
+MAX_NOTEBOOK_BYTES = 64 * 2**20
 
 
 def collect(where: Path, lesson: str, scratch: Path) -> list[Submission]:
@@ -80,7 +82,12 @@ def collect(where: Path, lesson: str, scratch: Path) -> list[Submission]:
         nested = folder / lesson
         notebooks = sorted((nested if nested.is_dir() else folder).glob("*.ipynb"))
         named = [p for p in notebooks if p.name in wanted]
-        if len(named) == 1:
+        if len(named) == 1 and named[0].stat().st_size > MAX_NOTEBOOK_BYTES:
+            size, limit = named[0].stat().st_size / 2**20, MAX_NOTEBOOK_BYTES / 2**20
+            found.append(Submission(student, None, f"the notebook is {size:.0f} MB, over the"
+                                    f" {limit:.0f} MB limit: clear its outputs and hand it in"
+                                    " again"))  # fmt: skip
+        elif len(named) == 1:
             found.append(Submission(student, named[0]))
         elif len(named) > 1:
             names = ", ".join(p.name for p in named)

@@ -13,7 +13,7 @@ import pytest
 
 from grading import sandbox
 from grading.gradebook import scores as gradebook_scores
-from grading.pipeline import grade_lesson
+from grading.pipeline import MAX_NOTEBOOK_BYTES, grade_lesson
 
 HERE = Path(__file__).resolve().parent / "adversarial"
 EXPECTED = json.loads((HERE / "expectations.json").read_text())
@@ -39,6 +39,8 @@ def batch(tmp_path_factory):
     submissions = out / "submissions"
     shutil.copytree(HERE / "submissions", submissions)
     (submissions / "14c-corrupt" / f"{LESSON}.ipynb").write_text('{"cells": [ not JSON')
+    with open(submissions / "14d-oversized" / f"{LESSON}.ipynb", "wb") as huge:
+        huge.truncate(MAX_NOTEBOOK_BYTES + 1)  # sparse: no disk, and never read
     results = grade_lesson(LESSON, submissions, out, jobs=2, quiet=True, timeout=10, figures=True)
     return out, {r["student"]: r for r in results}
 

@@ -298,6 +298,9 @@ def main() -> None:
     # Written by the test into its copy (a corrupt file here would break `make lint`).
     add("14c-corrupt", None, zero(*POINTS), error=True,
         issue="14: a corrupt notebook is a clear per-student error")  # fmt: skip
+    # Written by the test too: a sparse file just over the size limit, refused without reading it.
+    add("14d-oversized", None, zero(*POINTS), error=True,
+        issue="14: an oversized notebook is a clear per-student error, never read into memory")  # fmt: skip
     add("15-correct", solved, FULL, issue="15: the control: full marks")
     add("16-one-wrong", answer(solved, source, {"step": WRONG_STEP}), zero("step-tests"),
         issue="a wrong step loses only its own points")  # fmt: skip
