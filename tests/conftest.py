@@ -2,6 +2,8 @@
 
 import os
 
+import pytest
+
 from grading.course import REPO
 
 MNIST_MINI = REPO.parent / "shared" / "datasets" / "mnist-mini"
@@ -13,3 +15,17 @@ if MNIST_MINI.is_dir():
 # torch's OpenMP threads spin while they wait; with two test workers on two cores that spinning
 # starves the other worker and made training up to 15x slower. Passive waiting costs nothing.
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
+
+@pytest.fixture
+def fresh_pyplot():
+    """A test that starts without figures and leaves matplotlib's settings as they were."""
+    import matplotlib
+    import matplotlib.pyplot as plt
+
+    from utils import style
+
+    with matplotlib.rc_context():
+        yield
+        style.projector_mode(False)
+    plt.close("all")

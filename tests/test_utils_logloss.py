@@ -14,13 +14,8 @@ from utils import data, logloss, style
 matplotlib.use("Agg")
 
 
-@pytest.fixture(autouse=True)
-def fresh_pyplot():
-    """Every test starts without figures and leaves matplotlib's settings as they were."""
-    with matplotlib.rc_context():
-        yield
-        style.projector_mode(False)
-    plt.close("all")
+# Every test starts without figures and leaves matplotlib's settings as they were (conftest.py).
+pytestmark = pytest.mark.usefixtures("fresh_pyplot")
 
 
 # Two points on the x1 axis around the pivot (0, 0): class 0 on the left, class 1 on the right.

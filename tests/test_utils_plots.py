@@ -13,13 +13,8 @@ from utils import plots, style
 matplotlib.use("Agg")
 
 
-@pytest.fixture(autouse=True)
-def fresh_pyplot():
-    """Every test starts without figures and leaves matplotlib's settings as they were."""
-    with matplotlib.rc_context():
-        yield
-        style.projector_mode(False)
-    plt.close("all")
+# Every test starts without figures and leaves matplotlib's settings as they were (conftest.py).
+pytestmark = pytest.mark.usefixtures("fresh_pyplot")
 
 
 def four_points():
