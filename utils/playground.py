@@ -221,22 +221,23 @@ _PALETTE = np.vstack(
 _NODE = _diverging(1.0)  # neuron maps: full colour
 
 
+def _png_chunk(tag: bytes, body: bytes) -> bytes:
+    """One PNG chunk: length, tag, body and the CRC of tag and body."""
+    return struct.pack(">I", len(body)) + tag + body + struct.pack(">I", zlib.crc32(tag + body))
+
+
 def _png(rgb: np.ndarray) -> bytes:
     """An RGB uint8 array (h, w, 3) as PNG bytes: no filters, zlib level 1 (fast, still small)."""
     h, w, _ = rgb.shape
     raw = np.zeros((h, 1 + 3 * w), dtype=np.uint8)  # each row starts with filter type 0
     raw[:, 1:] = rgb.reshape(h, 3 * w)
 
-    def chunk(tag: bytes, body: bytes) -> bytes:
-        crc = zlib.crc32(tag + body)
-        return struct.pack(">I", len(body)) + tag + body + struct.pack(">I", crc)
-
     header = struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0)
     return (
         b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(raw.tobytes(), 1))
-        + chunk(b"IEND", b"")
+        + _png_chunk(b"IHDR", header)
+        + _png_chunk(b"IDAT", zlib.compress(raw.tobytes(), 1))
+        + _png_chunk(b"IEND", b"")
     )
 
 
@@ -246,17 +247,13 @@ def _png_indexed(indices: np.ndarray, palette: np.ndarray) -> bytes:
     raw = np.zeros((h, 1 + w), dtype=np.uint8)
     raw[:, 1:] = indices
 
-    def chunk(tag: bytes, body: bytes) -> bytes:
-        crc = zlib.crc32(tag + body)
-        return struct.pack(">I", len(body)) + tag + body + struct.pack(">I", crc)
-
     header = struct.pack(">IIBBBBB", w, h, 8, 3, 0, 0, 0)
     return (
         b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"PLTE", palette.astype(np.uint8).tobytes())
-        + chunk(b"IDAT", zlib.compress(raw.tobytes(), 1))
-        + chunk(b"IEND", b"")
+        + _png_chunk(b"IHDR", header)
+        + _png_chunk(b"PLTE", palette.astype(np.uint8).tobytes())
+        + _png_chunk(b"IDAT", zlib.compress(raw.tobytes(), 1))
+        + _png_chunk(b"IEND", b"")
     )
 
 
