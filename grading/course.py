@@ -94,6 +94,12 @@ def run_notebook(path: Path, workdir: Path, timeout: int) -> float:
     return time.perf_counter() - start
 
 
+def cell_text(cell: dict) -> str:
+    """A cell's source as one string (notebooks store it as a string or a list of lines)."""
+    source = cell.get("source", "")
+    return "".join(source) if isinstance(source, list) else str(source)
+
+
 def nbgrader_meta(cell: dict) -> dict:
     """A cell's nbgrader metadata, empty for an ordinary cell."""
     return cell.get("metadata", {}).get("nbgrader", {})

@@ -26,7 +26,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from grading.course import REPO, SOLUTIONS, lesson_notebook, nbgrader_meta
+from grading.course import REPO, SOLUTIONS, cell_text, lesson_notebook, nbgrader_meta
 
 VERSION = "1"
 CELL_TIMEOUT = 60  # seconds a cell may run
@@ -40,15 +40,10 @@ def pipeline_hash() -> str:
     """The running grader's version: changes whenever the grading code changes (so cached
     results are redone)."""
     digest = hashlib.sha256(VERSION.encode())
-    for name in ("pipeline.py", "trusted.py", "sandbox.py", "runner.py", "wire.py"):
-        digest.update((Path(__file__).with_name(name)).read_bytes())
+    for path in sorted(Path(__file__).parent.rglob("*.py")):
+        digest.update(path.read_bytes())
     digest.update((REPO / "utils" / "checks.py").read_bytes())
     return digest.hexdigest()[:16]
-
-
-def _text(cell: dict) -> str:
-    source = cell.get("source", "")
-    return "".join(source) if isinstance(source, list) else str(source)
 
 
 # ---------------------------------------------------------------- collecting submissions
@@ -152,7 +147,9 @@ def restore(student_nb: dict, source_nb: dict) -> tuple[list[dict], list[str]]:
             if gid in seen and not nbgrader_meta(original).get("solution"):
                 notes.append(f"cell {gid!r} appears twice; the second copy is ignored")
                 continue
-            cells.append({"kind": "plain", "cell_type": cell["cell_type"], "source": _text(cell)})
+            cells.append(
+                {"kind": "plain", "cell_type": cell["cell_type"], "source": cell_text(cell)}
+            )
             continue
         seen[gid] = len(cells)
         wanted = nbgrader_meta(original)
@@ -188,14 +185,14 @@ def _graded_cell(original: dict, student: dict | None, notes: list[str]) -> dict
             "points": meta.get("points", 0)}  # fmt: skip
     if meta.get("solution"):
         cell["kind"] = "answer" if not meta.get("grade") else "manual"
-        cell["source"] = _text(student) if student is not None else ""
+        cell["source"] = cell_text(student) if student is not None else ""
         return cell
     if meta.get("grade"):
         cell["kind"] = "test"
-        cell["source"] = _text(original)  # the instructor's, hidden blocks included
+        cell["source"] = cell_text(original)  # the instructor's, hidden blocks included
     else:  # a locked cell: the original, as students see it
-        cell["source"] = _visible(_text(original))
-    if student is not None and _stripped(_text(student)) != _stripped(_visible(cell["source"])):
+        cell["source"] = _visible(cell_text(original))
+    if student is not None and _stripped(cell_text(student)) != _stripped(_visible(cell["source"])):
         notes.append(f"locked cell {gid!r} was edited; the original is graded")
     return cell
 
@@ -250,8 +247,7 @@ def grade_one(job: Job) -> dict:
 
     how = sandbox.probe()
     result["sandbox"] = how.kind if how.kind == "bwrap" else f"FALLBACK ({how.reason})"
-    source_path = lesson_notebook(job.lesson, SOLUTIONS)
-    source_nb = json.loads(source_path.read_text())
+    source_nb = source_notebook(job.lesson)
     for cell in source_nb["cells"]:
         meta = nbgrader_meta(cell)
         if meta.get("grade"):
@@ -383,7 +379,8 @@ def _grade(job: Job, raw: bytes, student_nb: dict, source_nb: dict, result: dict
 
 def _run_test(box, cell: dict, plan, result: dict, timeout: int) -> dict:
     """One test cell: visible code with a nonce, then the planned calls; scored here."""
-    from grading import trusted, wire
+    from grading import trusted
+    from grading.sandbox import wire
 
     gid = cell["grade_id"]
     failures: list[str] = []
@@ -555,10 +552,11 @@ def _warm_up(lesson: str, how) -> None:
     for cell in source["cells"]:
         meta = nbgrader_meta(cell)
         if meta.get("grade") and not meta.get("solution"):
-            replayer.plan(_text(cell), meta["grade_id"], seed=0)
+            replayer.plan(cell_text(cell), meta["grade_id"], seed=0)
 
 
 def source_notebook(lesson: str) -> dict:
+    """The instructor's notebook of a lesson (solutions, hidden tests, points)."""
     return json.loads(lesson_notebook(lesson, SOLUTIONS).read_text())
 
 

@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from grading.course import cell_text, nbgrader_meta
+
 HIDDEN = re.compile(r"^[ \t]*### BEGIN HIDDEN TESTS[^\n]*\n(.*?)^[ \t]*### END HIDDEN TESTS[^\n]*\n?",
                     re.S | re.M)  # fmt: skip
 
@@ -116,8 +118,8 @@ class Replayer:
         for cell in source_nb["cells"]:
             if cell["cell_type"] != "code":
                 continue
-            text = _text(cell)
-            meta = cell.get("metadata", {}).get("nbgrader", {})
+            text = cell_text(cell)
+            meta = nbgrader_meta(cell)
             if meta.get("solution"):
                 self.student_names |= defined_names(text)
             elif not (meta.get("grade") and not meta.get("solution")):
@@ -199,11 +201,6 @@ class Replayer:
                 needed |= _closure(target, hidden_defs)
         defs = "\n\n".join(hidden_defs[name] for name in sorted(needed))
         return CellPlan(grade_id, steps, defs, problems)
-
-
-def _text(cell: dict) -> str:
-    source = cell.get("source", "")
-    return "".join(source) if isinstance(source, list) else source
 
 
 def _function_defs(code: str) -> dict[str, str]:

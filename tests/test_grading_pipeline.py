@@ -5,7 +5,6 @@ every lesson's hidden tests replayable, and the PostgreSQL gradebook with -j 2."
 import json
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 import warnings
@@ -14,8 +13,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from browser_helpers import free_port
 
-from grading import sandbox, trusted, wire
+from grading import sandbox, trusted
 from grading.course import (
     LESSONS,
     answer,
@@ -27,6 +27,7 @@ from grading.course import (
 )
 from grading.gradebook import scores as gradebook_scores
 from grading.pipeline import collect, grade_lesson, restore
+from grading.sandbox import wire
 
 LESSON = "01-perceptron"
 WRONG_SIGMOID = "def sigmoid(z):\n    return np.tanh(np.asarray(z, dtype=np.float64))\n"
@@ -220,9 +221,7 @@ def postgres(tmp_path):
     if os.geteuid() == 0:
         shutil.chown(data, "postgres")
         user = ["runuser", "-u", "postgres", "--"]
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     run = lambda *cmd: subprocess.run([*user, *cmd], check=True, capture_output=True)  # noqa: E731
     run(str(bin_dir / "initdb"), "-D", str(data), "-U", "grader", "--auth=trust")
     run(str(bin_dir / "pg_ctl"), "-D", str(data), "-l", str(data / "log"), "-w", "-o",

@@ -8,6 +8,7 @@ from grading.course import (
     LESSONS,
     REPO,
     SOLUTIONS,
+    cell_text,
     generate_lessons,
     lesson_ids,
     lesson_notebook,
@@ -19,10 +20,6 @@ REGION = re.compile(r"### BEGIN (SOLUTION|HIDDEN TESTS)\n(.*?)### END \1", re.DO
 MARKERS = ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS")
 
 
-def text(cell: dict) -> str:
-    return "".join(cell["source"])
-
-
 def lines(source: str) -> set[str]:
     return {line.strip() for line in source.splitlines() if line.strip()}
 
@@ -31,7 +28,7 @@ def secret_lines(solution: dict) -> set[str]:
     """Lines found only inside solution regions, hidden tests or model answers."""
     inside, outside = set(), set()
     for cell in solution["cells"]:
-        source, meta = text(cell), nbgrader_meta(cell)
+        source, meta = cell_text(cell), nbgrader_meta(cell)
         if cell["cell_type"] == "markdown" and meta.get("solution"):
             inside |= lines(source)
             continue
@@ -57,7 +54,7 @@ def test_lessons_are_in_sync_with_solutions(tmp_path):
 @pytest.mark.parametrize("lesson", lesson_ids())
 def test_lesson_leaks_no_solution_and_no_hidden_test(lesson):
     student = read_notebook(lesson_notebook(lesson, LESSONS))
-    student_text = "\n".join(text(cell) for cell in student["cells"])
+    student_text = "\n".join(cell_text(cell) for cell in student["cells"])
     for marker in MARKERS:
         assert marker not in student_text, f"{lesson}: student notebook contains '{marker}'"
     leaked = secret_lines(read_notebook(lesson_notebook(lesson, SOLUTIONS))) & lines(student_text)

@@ -4,12 +4,12 @@ import gzip
 import hashlib
 import http.server
 import shutil
-import socket
 import threading
 from pathlib import Path
 
 import numpy as np
 import pytest
+from browser_helpers import free_port
 
 from utils import mnist
 
@@ -225,9 +225,7 @@ def server():
 
 def closed_port() -> str:
     """A URL on 127.0.0.1 where nothing listens."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return f"http://127.0.0.1:{sock.getsockname()[1]}/"
+    return f"http://127.0.0.1:{free_port()}/"
 
 
 def test_download_fails_over_and_verifies(server, tmp_path, capsys):
