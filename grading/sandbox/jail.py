@@ -200,6 +200,92 @@ def font_cache() -> str | None:
     return folder
 
 
+@dataclass
+class Jailed:
+    """A submission's executor started in its jail, and what it needs to know of its jail."""
+
+    process: subprocess.Popen
+    how: Sandboxing
+    allowed: list[str]  # the folders the executor's audit hook treats as its own
+    fonts: str | None  # where matplotlib's prepared font list is, inside
+    scratch: Path
+    uid: int | None
+
+    def cleanup(self) -> None:
+        """Remove what the jail left on the host (call after the process is gone)."""
+        shutil.rmtree(self.scratch, ignore_errors=True)
+        if self.uid is not None and self.scratch.exists():
+            subprocess.run(["rm", "-rf", str(self.scratch)], check=False)
+
+
+def launch(notebook_name: str, notebook_bytes: bytes, slot: int, limits: Limits,
+           data: Path | None) -> Jailed:  # fmt: skip
+    """Start runner.py in a fresh jail holding one notebook; requests on its stdin, replies on
+    its stdout."""
+    how = probe()
+    uid = slot_uid(slot)
+    scratch = Path(tempfile.mkdtemp(prefix="nn-grade-"))
+    work = scratch / "work"
+    work.mkdir()
+    (work / notebook_name).write_bytes(notebook_bytes)
+    if uid is not None:
+        for path in (scratch, work, work / notebook_name):
+            os.chown(path, uid, uid)
+    env = {
+        "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin",
+        "LANG": "C.UTF-8",
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "PYTHONHASHSEED": "0",
+        "OMP_NUM_THREADS": "1",
+        "MKL_NUM_THREADS": "1",
+        "OPENBLAS_NUM_THREADS": "1",
+        "MPLBACKEND": "module://matplotlib_inline.backend_inline",
+    }
+    allowed = [os.path.realpath(sys.base_prefix), sys.prefix, os.path.realpath(sys.prefix),
+               "/usr", "/etc", "/proc", "/sys", "/dev", "/tmp", str(REPO / "utils"),
+               GRADER, str(HERE)]  # fmt: skip
+    if how.kind == "bwrap":
+        home, workdir = HOME, WORK
+        if data is not None and data.is_dir():
+            env["NN_WORKBOOK_DATA"] = DATA
+            allowed.append(DATA)
+        command = [BWRAP, "--setenv", "HOME", HOME]
+        fonts = font_cache()
+        command += [*bwrap_args(work, data, limits, uid, fonts)]
+        fonts = FONTS if fonts else None
+        command += [sys.executable, f"{GRADER}/runner.py"]
+        cwd = None
+    else:
+        home = str(scratch / "home")
+        Path(home).mkdir()
+        if uid is not None:
+            os.chown(home, uid, uid)
+        workdir = str(work)
+        if data is not None:
+            env["NN_WORKBOOK_DATA"] = str(data)
+            allowed.append(str(data))
+        command = [sys.executable, str(HERE / "runner.py")]
+        cwd = str(work)
+        env["PYTHONPATH"] = str(HERE)
+        fonts = font_cache()
+        uid = None  # the venv may sit where another uid cannot reach it
+    env.update({"HOME": home, "MPLCONFIGDIR": f"{home}/.mpl", "IPYTHONDIR": f"{home}/.ipy"})
+    env["XDG_CACHE_HOME"] = f"{home}/.cache"
+    allowed += [workdir, f"{home}/.mpl", f"{home}/.ipy", f"{home}/.cache", f"{home}/.config",
+                f"{home}/.local/share/fonts", f"{home}/.fonts", FONTS]  # fmt: skip
+    process = subprocess.Popen(
+        command,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+        cwd=cwd,
+        # The uid changes inside the sandbox (setpriv), after bwrap has mounted as root.
+        preexec_fn=preexec(limits, uid),
+    )
+    return Jailed(process, how, allowed, fonts, scratch, uid)
+
+
 def uid_name(uid: int | None) -> str:
     if uid is None:
         return "the grader's own user"

@@ -5,33 +5,15 @@ from __future__ import annotations
 
 import os
 import select
-import shutil
 import signal
 import struct
 import subprocess
-import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
 
 from grading.sandbox import wire
-from grading.sandbox.jail import (
-    BWRAP,
-    DATA,
-    FONTS,
-    GRADER,
-    HERE,
-    HOME,
-    REPO,
-    WORK,
-    Limits,
-    bwrap_args,
-    font_cache,
-    preexec,
-    probe,
-    slot_uid,
-)  # fmt: skip
+from grading.sandbox.jail import Limits, launch
 
 
 class SandboxDied(RuntimeError):
@@ -45,72 +27,14 @@ class Sandbox:
                  limits: Limits | None = None, data: Path | None = None,
                  figures: bool = True) -> None:  # fmt: skip
         self.limits = limits or Limits()
-        self.how = probe()
-        self.uid = slot_uid(slot)
-        self.scratch = Path(tempfile.mkdtemp(prefix="nn-grade-"))
-        work = self.scratch / "work"
-        work.mkdir()
-        (work / notebook_name).write_bytes(notebook_bytes)
-        if self.uid is not None:
-            for path in (self.scratch, work, work / notebook_name):
-                os.chown(path, self.uid, self.uid)
-        env = {
-            "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin",
-            "LANG": "C.UTF-8",
-            "PYTHONDONTWRITEBYTECODE": "1",
-            "PYTHONHASHSEED": "0",
-            "OMP_NUM_THREADS": "1",
-            "MKL_NUM_THREADS": "1",
-            "OPENBLAS_NUM_THREADS": "1",
-            "MPLBACKEND": "module://matplotlib_inline.backend_inline",
-        }
-        allowed = [os.path.realpath(sys.base_prefix), sys.prefix, os.path.realpath(sys.prefix),
-                   "/usr", "/etc", "/proc", "/sys", "/dev", "/tmp", str(REPO / "utils"),
-                   GRADER, str(HERE)]  # fmt: skip
-        if self.how.kind == "bwrap":
-            home, workdir = HOME, WORK
-            if data is not None and data.is_dir():
-                env["NN_WORKBOOK_DATA"] = DATA
-                allowed.append(DATA)
-            command = [BWRAP, "--setenv", "HOME", HOME]
-            fonts = font_cache()
-            command += [*bwrap_args(work, data, self.limits, self.uid, fonts)]
-            fonts = FONTS if fonts else None
-            command += [sys.executable, f"{GRADER}/runner.py"]
-            cwd = None
-        else:
-            home = str(self.scratch / "home")
-            Path(home).mkdir()
-            if self.uid is not None:
-                os.chown(home, self.uid, self.uid)
-            workdir = str(work)
-            if data is not None:
-                env["NN_WORKBOOK_DATA"] = str(data)
-                allowed.append(str(data))
-            command = [sys.executable, str(HERE / "runner.py")]
-            cwd = str(work)
-            env["PYTHONPATH"] = str(HERE)
-            fonts = font_cache()
-            self.uid = None  # the venv may sit where another uid cannot reach it
-        env.update({"HOME": home, "MPLCONFIGDIR": f"{home}/.mpl", "IPYTHONDIR": f"{home}/.ipy"})
-        env["XDG_CACHE_HOME"] = f"{home}/.cache"
-        allowed += [workdir, f"{home}/.mpl", f"{home}/.ipy", f"{home}/.cache", f"{home}/.config",
-                    f"{home}/.local/share/fonts", f"{home}/.fonts", FONTS]  # fmt: skip
-        self.process = subprocess.Popen(
-            command,
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            env=env,
-            cwd=cwd,
-            # The uid changes inside the sandbox (setpriv), after bwrap has mounted as root.
-            preexec_fn=preexec(self.limits, self.uid),
-        )
+        self.jailed = launch(notebook_name, notebook_bytes, slot, self.limits, data)
+        self.how, self.process = self.jailed.how, self.jailed.process
         self._stderr: list[bytes] = []
         threading.Thread(target=self._drain, daemon=True).start()
         self._out = self.process.stdout.fileno()
         self._buffer = b""
-        hello = {"op": "hello", "allowed": allowed, "figures": figures, "font_cache": fonts}
+        hello = {"op": "hello", "allowed": self.jailed.allowed, "figures": figures,
+                 "font_cache": self.jailed.fonts}  # fmt: skip
         try:
             reply = self.request(hello, timeout=120)
         except BaseException:
@@ -197,9 +121,7 @@ class Sandbox:
                 stream.close()
             except OSError:
                 pass
-        shutil.rmtree(self.scratch, ignore_errors=True)
-        if self.uid is not None and self.scratch.exists():
-            subprocess.run(["rm", "-rf", str(self.scratch)], check=False)
+        self.jailed.cleanup()
 
     def __enter__(self) -> Sandbox:
         return self
