@@ -36,6 +36,9 @@ def main(argv: list[str] | None = None) -> None:
     grade.add_argument("--db", default=None, help="gradebook URL (default: sqlite in OUT)")
     grade.add_argument("--timeout", type=int, default=60, help="seconds a cell may run")
     grade.add_argument(
+        "--budget", type=float, default=600, help="seconds one whole submission may take"
+    )
+    grade.add_argument(
         "--figures", action="store_true", help="draw figures into the feedback (slower)"
     )
     args = parser.parse_args(argv)
@@ -54,6 +57,7 @@ def main(argv: list[str] | None = None) -> None:
             args.db,
             timeout=args.timeout,
             figures=args.figures,
+            budget=args.budget,
         )
 
 

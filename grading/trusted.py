@@ -14,10 +14,14 @@ from __future__ import annotations
 import ast
 import contextlib
 import copy
+import functools
+import inspect
 import random
 import re
+import signal
 import sys
-import textwrap
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -102,10 +106,17 @@ class Step:
 
 @dataclass
 class CellPlan:
+    """What the sandbox must do for one test cell, and the references that answer its proxies."""
+
     grade_id: str
     steps: list[Step]
-    defs: str  # the reference functions the swaps need (sent only at this cell's turn)
+    references: dict[str, Callable]  # hidden function name -> the function, here only
     problems: list[str]  # for the instructor: where the replay of hidden code went wrong
+
+    @property
+    def calls(self) -> int:
+        """How many hidden calls decide this cell's score."""
+        return sum(len(step.calls) for step in self.steps)
 
 
 class Replayer:
@@ -144,7 +155,7 @@ class Replayer:
         """What the sandbox must do for one test cell, with cases drawn from `seed`."""
         ns = self.namespace()
         pieces = segments(source)
-        hidden_defs = _function_defs("\n".join(code for kind, code in pieces if kind == "hidden"))
+        hidden_defs = _function_names("\n".join(code for kind, code in pieces if kind == "hidden"))
         steps: list[Step] = []
         problems: list[str] = []
         current: list[Call] = []
@@ -193,40 +204,29 @@ class Replayer:
                                     f"{type(error).__name__}: {error}")  # fmt: skip
                 if current:
                     steps.append(Step("calls", calls=current))
-        needed = set()
-        for step in steps:
-            for target in list(step.swaps.values()) + [
-                t for call in step.calls for t in call.swaps.values()
-            ]:
-                needed |= _closure(target, hidden_defs)
-        defs = "\n\n".join(hidden_defs[name] for name in sorted(needed))
-        return CellPlan(grade_id, steps, defs, problems)
+        used = {t for step in steps for t in step.swaps.values()}
+        used |= {t for step in steps for call in step.calls for t in call.swaps.values()}
+        references = {name: ns[name] for name in used if callable(ns.get(name))}
+        return CellPlan(grade_id, steps, references, problems)
 
 
-def _function_defs(code: str) -> dict[str, str]:
-    """Top-level function definitions in code, by name, as source text."""
+_REPLAYERS: dict[str, Replayer] = {}
+
+
+def replayer(lesson: str, source_nb: dict) -> Replayer:
+    """The replay of a lesson's source notebook, made once per process."""
+    if lesson not in _REPLAYERS:
+        _REPLAYERS[lesson] = Replayer(source_nb)
+    return _REPLAYERS[lesson]
+
+
+def _function_names(code: str) -> set[str]:
+    """The top-level functions that code defines."""
     try:
         tree = ast.parse(code)
     except SyntaxError:
-        return {}
-    return {
-        node.name: textwrap.dedent(ast.unparse(node))
-        for node in tree.body
-        if isinstance(node, ast.FunctionDef)
-    }
-
-
-def _closure(name: str, defs: dict[str, str]) -> set[str]:
-    """name and every hidden function it calls, directly or not."""
-    seen, todo = set(), [name]
-    while todo:
-        current = todo.pop()
-        if current in seen or current not in defs:
-            continue
-        seen.add(current)
-        tree = ast.parse(defs[current])
-        todo += [n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and n.id in defs]
-    return seen
+        return set()
+    return {node.name for node in tree.body if isinstance(node, ast.FunctionDef)}
 
 
 @contextlib.contextmanager
@@ -272,6 +272,81 @@ def _seeded(seed: int):
         np.random.set_state(np_state)  # noqa: NPY002
 
 
+class TooLong(Exception):
+    """Instructor code ran past its time limit on a submission's data."""
+
+
+@contextlib.contextmanager
+def time_limit(seconds: float):
+    """Interrupt the block after `seconds` (main thread only; elsewhere no limit)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum, frame):
+        raise TooLong(f"ran longer than {seconds:g} s")
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+@functools.lru_cache(maxsize=256)
+def _parameters(fn: Callable) -> tuple[inspect.Parameter, ...] | None:
+    try:
+        return tuple(inspect.signature(fn).parameters.values())
+    except (TypeError, ValueError):
+        return None
+
+
+def fitted(fn: Callable, args: list, kwargs: dict) -> tuple[list, dict]:
+    """args and kwargs cut to what fn takes: a student's helper may have an extra optional
+    argument that the reference standing in for it does not know."""
+    parameters = _parameters(fn)
+    if parameters is None:
+        return args, kwargs
+    kinds = {p.kind for p in parameters}
+    if inspect.Parameter.VAR_POSITIONAL not in kinds:
+        positional = [
+            p for p in parameters if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
+        ]
+        args = args[: len(positional)]
+    if inspect.Parameter.VAR_KEYWORD not in kinds:
+        names = {p.name for p in parameters if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)}
+        taken = {p.name for p in list(parameters)[: len(args)]}
+        kwargs = {k: v for k, v in kwargs.items() if k in names and k not in taken}
+    return args, kwargs
+
+
+def proxy_server(plan: CellPlan, swaps: dict[str, str], seconds: float) -> Callable[[dict], dict]:
+    """What answers the sandbox's proxy requests during one step: the reference for each name
+    the step swaps, run here on the plain inputs; any other name is refused."""
+
+    def serve(request: dict) -> dict:
+        name, args, kwargs = request.get("ref"), request.get("args"), request.get("kwargs")
+        target = swaps.get(name) if isinstance(name, str) else None
+        if target not in plan.references:
+            return {"ok": False, "error": f"the grader does not answer {str(name)[:80]!r} here"}
+        if not isinstance(args, (list, tuple)) or not isinstance(kwargs, dict):
+            return {"ok": False, "error": "a malformed request"}
+        fn = plan.references[target]
+        args, kwargs = fitted(fn, list(args), {k: v for k, v in kwargs.items() if type(k) is str})
+        try:
+            with time_limit(seconds), np.errstate(all="ignore"):
+                return {"ok": True, "value": fn(*args, **kwargs)}
+        except Exception as failure:  # noqa: BLE001 - the student's inputs did not fit
+            return {"ok": False, "error": f"raised {type(failure).__name__}: {failure}"[:600]}
+
+    return serve
+
+
+JUDGE_SECONDS = 60  # a judge or comparison of one answer
+
+
 def judge_answer(call: Call, ok: bool, value: object, error: str) -> str | None:
     """None when the student's answer to a call is right, else what is wrong (no hidden code)."""
     from utils.checks import check_result
@@ -279,17 +354,15 @@ def judge_answer(call: Call, ok: bool, value: object, error: str) -> str | None:
     if not ok:
         return f"{call.name}: {error}"
     try:
-        if call.judge is not None:
-            try:
+        with time_limit(JUDGE_SECONDS), np.errstate(all="ignore"):
+            if call.judge is not None:
                 call.judge(*copy.deepcopy(call.args), value)
-            except AssertionError as failure:
-                return f"{call.name}: {failure}"
-            except Exception as failure:  # noqa: BLE001 - the answer did not fit the judge
-                return f"{call.name}: the answer could not be checked ({type(failure).__name__})"
-        else:
-            check_result(value, call.expected, call.name, call.rtol, call.atol)
+            else:
+                check_result(value, call.expected, call.name, call.rtol, call.atol)
     except AssertionError as failure:
-        return str(failure)[:1500]
-    except Exception as failure:  # noqa: BLE001
-        return f"{call.name}: the answer could not be compared ({type(failure).__name__})"
+        text = str(failure)[:1500]
+        return text if call.judge is None else f"{call.name}: {text}"
+    except Exception as failure:  # noqa: BLE001 - the answer did not fit the judge
+        return (f"{call.name}: the answer could not be checked "
+                f"({type(failure).__name__}: {str(failure)[:300]})")  # fmt: skip
     return None

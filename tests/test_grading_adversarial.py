@@ -12,14 +12,17 @@ from pathlib import Path
 import pytest
 
 from grading import sandbox
+from grading.collect import MAX_NOTEBOOK_BYTES
 from grading.gradebook import scores as gradebook_scores
-from grading.pipeline import MAX_NOTEBOOK_BYTES, grade_lesson
+from grading.pipeline import grade_lesson
 
 HERE = Path(__file__).resolve().parent / "adversarial"
 EXPECTED = json.loads((HERE / "expectations.json").read_text())
 LESSON = "01-perceptron"
 MANUAL_POINTS = 2  # explain-xor, marked by hand
 HIDDEN_MARKERS = ["BEGIN HIDDEN", "END HIDDEN", "_reference_", "_judge_", "_cases", "_nearly_sep"]
+
+BUDGET = 40  # seconds a submission may take: 22-over-budget needs 54
 
 pytestmark = pytest.mark.xdist_group("grading-adversarial")
 
@@ -41,7 +44,13 @@ def batch(tmp_path_factory):
     (submissions / "14c-corrupt" / f"{LESSON}.ipynb").write_text('{"cells": [ not JSON')
     with open(submissions / "14d-oversized" / f"{LESSON}.ipynb", "wb") as huge:
         huge.truncate(MAX_NOTEBOOK_BYTES + 1)  # sparse: no disk, and never read
-    results = grade_lesson(LESSON, submissions, out, jobs=2, quiet=True, timeout=10, figures=True)
+    deep = b'{"cells": [], "metadata": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"
+    (submissions / "24-deep-json" / f"{LESSON}.ipynb").write_bytes(deep)
+    honest = submissions / "15-correct" / f"{LESSON}.ipynb"
+    (submissions / "26a-symlinked-notebook" / f"{LESSON}.ipynb").symlink_to(honest)
+    (submissions / "26b-dev-zero" / f"{LESSON}.ipynb").symlink_to("/dev/zero")
+    results = grade_lesson(LESSON, submissions, out, jobs=2, quiet=True, timeout=10,
+                           figures=True, budget=BUDGET)  # fmt: skip
     return out, {r["student"]: r for r in results}
 
 
@@ -127,8 +136,30 @@ def test_gradebook_holds_exactly_the_scores(batch):
 
 def test_second_run_grades_nothing_again(batch):
     out, results = batch
-    again = grade_lesson(
-        LESSON, out / "submissions", out, jobs=2, quiet=True, timeout=10, figures=True
-    )
+    again = grade_lesson(LESSON, out / "submissions", out, jobs=2, quiet=True, timeout=10,
+                         figures=True, budget=BUDGET)  # fmt: skip
     assert "0 graded now" in (out / f"summary-{LESSON}.txt").read_text()
     assert {r["student"]: r["score"] for r in again} == {s: r["score"] for s, r in results.items()}
+
+
+def test_stolen_proxies_are_refused_and_flagged(batch):
+    out, results = batch
+    flags = " ".join(results["17-stolen-references"]["flags"])
+    assert "moved" in flags and "outside its test" in flags
+    page = (out / "feedback" / "17-stolen-references" / LESSON / "feedback.html").read_text()
+    assert "refused:" in page
+
+
+def test_formulas_and_escapes_never_reach_the_spreadsheet_or_terminal(batch):
+    out, _ = batch
+    with (out / f"grades-{LESSON}.csv").open() as handle:
+        cells = [cell for row in csv.reader(handle) for cell in row]
+    assert not [c for c in cells if c[:1] in ("=", "+", "-", "@", "\t", "\r")]
+    assert any(c.startswith("'=HYPERLINK") for c in cells)
+    summary = (out / f"summary-{LESSON}.txt").read_text()
+    assert "\x1b" not in summary and "\x07" not in summary and "\r" not in summary
+
+
+def test_a_flood_of_flags_is_capped(batch):
+    _, results = batch
+    assert 0 < len(results["23a-many-flags"]["flags"]) <= 60

@@ -26,7 +26,8 @@ from grading.course import (
     read_notebook,
 )
 from grading.gradebook import scores as gradebook_scores
-from grading.pipeline import collect, grade_lesson, restore
+from grading.pipeline import grade_lesson
+from grading.restore import restore
 from grading.sandbox import wire
 
 LESSON = "01-perceptron"
@@ -41,11 +42,14 @@ def notebooks():
 
 
 def test_plain_data_round_trips():
-    value = (np.arange(6.0).reshape(2, 3), [1, 2.5, True, None, "x"], {"a": np.int64(3)})
-    back = wire.decode(json.loads(json.dumps(wire.encode(value))))
+    value = (np.arange(6.0).reshape(2, 3), [1, 2.5, True, None, "x", 2**80], {"a": np.int64(3)})
+    back = wire.decode(wire.encode(value))
     assert isinstance(back, tuple) and isinstance(back[1], list)
     np.testing.assert_array_equal(back[0], value[0])
-    assert back[1] == [1, 2.5, True, None, "x"] and back[2]["a"] == 3
+    assert back[1] == [1, 2.5, True, None, "x", 2**80] and back[2]["a"] == 3
+    assert type(back[2]["a"]) is np.int64
+    big_endian = np.arange(3, dtype=">f8")
+    np.testing.assert_array_equal(wire.decode(wire.encode(big_endian)), big_endian)
 
 
 class Rigged(float):
@@ -68,15 +72,43 @@ def test_an_array_subclass_crosses_as_a_plain_array():
     assert type(back) is np.ndarray
 
 
-def test_pickled_arrays_are_refused():
-    import base64
-    import io
+def _array_header(dtype: str, shape: tuple) -> bytes:
+    import struct
 
-    buffer = io.BytesIO()
-    np.save(buffer, np.array([{"a": 1}], dtype=object), allow_pickle=True)
-    message = {"t": "np", "scalar": False, "b": base64.b64encode(buffer.getvalue()).decode()}
-    with pytest.raises(ValueError):
+    head = b"a" + bytes([len(dtype)]) + dtype.encode() + bytes([len(shape)])
+    return head + b"".join(struct.pack(">q", n) for n in shape)
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        _array_header("<f8", (10**6, 10**6)),  # 8 TB claimed: refused before any allocation
+        _array_header("|O", (1,)) + b"\0" * 8,  # objects (pickles) never cross
+        _array_header("<f8", (-1,)),
+        b"l" + (2**31).to_bytes(4, "big"),  # more items than bytes
+        b"l\0\0\0\1" * 10_000 + b"N",  # 10,000 nested lists
+        b"s\0\0\0\5ab",  # truncated text
+        b"Nx",  # bytes left over
+        b"?",
+        b"I\0\0\0\3" + b"1e9",  # an integer that is not digits
+    ],
+)
+def test_malformed_messages_are_refused_cheaply(message):
+    with pytest.raises(wire.WireError):
         wire.decode(message)
+
+
+def test_a_silent_reader_cannot_block_the_sender():
+    import time
+
+    read, write = os.pipe()
+    os.set_blocking(write, False)
+    started = time.monotonic()
+    with pytest.raises(TimeoutError):
+        wire.send(write, {"big": "x" * 2**20}, deadline=time.monotonic() + 0.5)
+    assert time.monotonic() - started < 2
+    os.close(read)
+    os.close(write)
 
 
 # ------------------------------------------------------------------ restoring cells
@@ -116,6 +148,23 @@ def test_restore_puts_back_edited_deleted_and_stripped_test_cells():
     assert order.index("step-tests") == order.index("step") + 1
 
 
+def test_restore_runs_graded_cells_in_the_lessons_order():
+    """A student who moves a test cell to the top (to catch what it binds) gains nothing: graded
+    cells run where the source puts them, the student's own cells after their answer."""
+    released, source = notebooks()
+    student = answer(released, source)
+    ids = [nbgrader_meta(c).get("grade_id") for c in student["cells"]]
+    moved = student["cells"].pop(ids.index("train-perceptron-tests"))
+    own = {"cell_type": "code", "metadata": {}, "source": "saved = dict(globals())"}
+    student["cells"][:0] = [moved, own]
+    cells, notes = restore(student, source)
+    order = [c.get("grade_id") for c in cells if c.get("grade_id")]
+    expected = [nbgrader_meta(c)["grade_id"] for c in graded_cells(source)]
+    assert order == expected
+    assert cells[0]["source"] == "saved = dict(globals())"  # before any answer: first
+    assert any("moved" in note for note in notes)
+
+
 # ------------------------------------------------------------------ trusted replay
 
 
@@ -131,7 +180,7 @@ def test_replay_plans_calls_with_earlier_exercises_swapped():
     assert len(calls) >= 5 and {c.fn for c in calls} == {"perceptron_step"}
     visible = [s for s in plan.steps if s.kind == "visible"][0]
     assert visible.swaps == {"step": "_reference_step", "perceptron_output": "_reference_output"}
-    assert "def _reference_step" in plan.defs and "_reference_perceptron_step" not in plan.defs
+    assert set(plan.references) == {"_reference_step", "_reference_output"}
     again = replayer.plan("".join(cell["source"]), "perceptron-step-tests", seed=1)
     np.testing.assert_array_equal(calls[0].args[0], again.steps[-1].calls[0].args[0])
 
@@ -159,23 +208,7 @@ def test_every_lessons_hidden_tests_replay_cleanly(lesson):
                 assert any(s.calls for s in plan.steps), f"{meta['grade_id']}: no check_function"
 
 
-# ------------------------------------------------------------------ collecting
-
-
-def test_collect_reads_folders_and_lms_zips(tmp_path):
-    released, source = notebooks()
-    solved = json.dumps(answer(released, source))
-    archive = tmp_path / "download.zip"
-    with zipfile.ZipFile(archive, "w") as zf:
-        zf.writestr("ada/01-perceptron.ipynb", solved)
-        zf.writestr("bob_12345_perceptron.ipynb", solved)
-        zf.writestr("../../evil/01-perceptron.ipynb", solved)
-    found = {s.student: s for s in collect(archive, LESSON, tmp_path / "scratch")}
-    assert found["ada"].path and found["bob"].path and not found["ada"].error
-    assert all(tmp_path in s.path.parents for s in found.values() if s.path)
-
-
-# ------------------------------------------------------------------ fallback and PostgreSQL
+# ------------------------------------------------------------------ whole batches
 
 
 def _class_of_two(folder: Path) -> Path:
@@ -262,3 +295,50 @@ def test_the_instructor_command_grades_an_lms_zip(tmp_path, capsys):
         "bob,01-perceptron,9,13,"
     )
     assert (tmp_path / "out" / "feedback" / "bob" / LESSON / "feedback.html").exists()
+
+
+# ------------------------------------------------------------------ no silent wrong grade
+
+
+def test_a_broken_environment_stops_the_batch_before_any_student(tmp_path, monkeypatch):
+    """Rule 9: lesson 07 without MNIST in reach: the model solution would lose points, so no
+    student is graded (and nothing is written that looks like grades)."""
+    from grading.course import SOLUTIONS
+    from grading.pipeline import ModelSolutionFailed
+
+    lesson = "07-mnist"
+    released = read_notebook(lesson_notebook(lesson, LESSONS))
+    solved = answer(released, read_notebook(lesson_notebook(lesson, SOLUTIONS)))
+    folder = tmp_path / "in" / "ada"
+    folder.mkdir(parents=True)
+    (folder / lesson_notebook(lesson).name).write_text(json.dumps(solved))
+    empty = tmp_path / "no-mnist-here"
+    empty.mkdir()
+    monkeypatch.setenv("NN_WORKBOOK_DATA", str(empty))
+    with pytest.raises(ModelSolutionFailed) as stopped:
+        grade_lesson(lesson, tmp_path / "in", tmp_path / "out", quiet=True, timeout=30)
+    assert "model solution of 07-mnist earns" in str(stopped.value)
+    assert not (tmp_path / "out" / f"grades-{lesson}.csv").exists()
+
+
+def test_a_sandbox_that_cannot_start_is_a_flagged_error_never_a_zero_or_cached(
+    tmp_path, monkeypatch
+):
+    """Rule 9: the student is not given 0 for the grader's problem, and the next run retries."""
+    import grading.grade
+
+    real = grading.grade.Sandbox
+
+    def failing_for_bob(name, notebook, **kwargs):
+        if b"return np.tanh(np.asarray(z" in notebook:  # bob's wrong sigmoid
+            raise sandbox.StartFailed("cannot import utils (simulated)")
+        return real(name, notebook, **kwargs)
+
+    monkeypatch.setattr(grading.grade, "Sandbox", failing_for_bob)
+    folder = _class_of_two(tmp_path / "in")
+    results = {r["student"]: r for r in grade_lesson(LESSON, folder, tmp_path / "out", quiet=True)}
+    assert results["ada"]["score"] == 11 and not results["ada"]["error"]
+    assert "could not start" in results["bob"]["error"] and results["bob"]["flags"]
+    monkeypatch.setattr(grading.grade, "Sandbox", real)
+    again = {r["student"]: r for r in grade_lesson(LESSON, folder, tmp_path / "out", quiet=True)}
+    assert again["bob"]["score"] == 9 and not again["bob"]["error"]

@@ -2,6 +2,7 @@
 (process.py), the executor inside (runner.py) and the plain-data wire protocol (wire.py)."""
 
 from grading.sandbox.jail import Limits, Sandboxing, font_cache, probe
-from grading.sandbox.process import Sandbox, SandboxDied
+from grading.sandbox.process import ProtocolError, Sandbox, SandboxDied, StartFailed
 
-__all__ = ["Limits", "Sandbox", "SandboxDied", "Sandboxing", "font_cache", "probe"]
+__all__ = ["Limits", "ProtocolError", "Sandbox", "SandboxDied", "Sandboxing", "StartFailed",
+           "font_cache", "probe"]  # fmt: skip

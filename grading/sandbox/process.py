@@ -1,23 +1,35 @@
 """A running sandbox: the executor (runner.py) started in its jail, and one request at a time
-over its pipes, every exchange with a deadline."""
+over its pipes. Every exchange has a deadline, the write as well as the read, so a sandbox that
+stops reading or answering can never block the grader; every reply must carry its request's
+sequence number; proxy requests are answered only by the `serve` function of the request under
+way (grading/README.md, rules 2 and 5)."""
 
 from __future__ import annotations
 
 import os
-import select
 import signal
-import struct
 import subprocess
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from grading.sandbox import wire
 from grading.sandbox.jail import Limits, launch
 
+START_TIMEOUT = 120  # seconds for a fresh sandbox to import the course and say hello
+
 
 class SandboxDied(RuntimeError):
-    """The submission's process ended (os._exit, a crash, a limit) or stopped answering."""
+    """The submission's process ended (os._exit, a crash, a limit)."""
+
+
+class ProtocolError(RuntimeError):
+    """The sandbox sent something the protocol does not allow (malformed, oversized, unasked)."""
+
+
+class StartFailed(RuntimeError):
+    """The sandbox could not start its executor or import the course: the grader's problem."""
 
 
 class Sandbox:
@@ -31,18 +43,21 @@ class Sandbox:
         self.how, self.process = self.jailed.how, self.jailed.process
         self._stderr: list[bytes] = []
         threading.Thread(target=self._drain, daemon=True).start()
-        self._out = self.process.stdout.fileno()
-        self._buffer = b""
+        self._in, self._out = self.process.stdin.fileno(), self.process.stdout.fileno()
+        os.set_blocking(self._in, False)
+        os.set_blocking(self._out, False)
+        self._seq = 0
+        self.refused: list[str] = []  # proxy requests that came when none was allowed
         hello = {"op": "hello", "allowed": self.jailed.allowed, "figures": figures,
                  "font_cache": self.jailed.fonts}  # fmt: skip
         try:
-            reply = self.request(hello, timeout=120)
-        except BaseException:
+            reply = self.request(hello, START_TIMEOUT)
+        except (SandboxDied, TimeoutError, ProtocolError) as problem:
             self.close()
-            raise
+            raise StartFailed(f"the sandbox did not start: {problem}\n{self.stderr()}") from None
         if "fatal" in reply:
             self.close()
-            raise SandboxDied(f"the executor could not start:\n{reply['fatal']}")
+            raise StartFailed(f"the sandbox could not start:\n{str(reply['fatal'])[-2000:]}")
         self.startup = reply.get("startup", 0.0)
 
     def _drain(self) -> None:
@@ -54,52 +69,73 @@ class Sandbox:
             size += len(chunk)
 
     def stderr(self) -> str:
+        """What bubblewrap (not the student) wrote on stderr, the end of it."""
         return b"".join(self._stderr).decode(errors="replace")[-2000:]
 
-    def request(self, message: dict, timeout: float) -> dict:
-        """Send one message; the reply, or SandboxDied when the process ends or goes silent."""
-        try:
-            wire.send(self.process.stdin.fileno(), message)
-        except OSError as problem:
-            raise SandboxDied(f"the notebook's process has ended ({problem})") from None
+    def request(self, message: dict, timeout: float,
+                serve: Callable[[dict], dict] | None = None) -> dict:  # fmt: skip
+        """Send one message and return its reply. Proxy requests that come first go to `serve`
+        (refused when None). TimeoutError past the deadline, SandboxDied when the process ends,
+        ProtocolError for anything the protocol does not allow."""
         deadline = time.monotonic() + timeout
-        size = None
+        self._seq += 1
+        seq = message["seq"] = self._seq
+        self._send(message, deadline)
         while True:
-            if size is None and len(self._buffer) >= 4:
-                (size,) = struct.unpack(">I", self._buffer[:4])
-                if size > wire.MAX_MESSAGE:
-                    self.kill()
-                    raise SandboxDied("the notebook's process broke the protocol")
-            if size is not None and len(self._buffer) >= 4 + size:
-                body, self._buffer = self._buffer[4 : 4 + size], self._buffer[4 + size :]
-                import json
-
-                try:
-                    reply = json.loads(body)
-                except ValueError:
-                    reply = None
-                if not isinstance(reply, dict):
-                    self.kill()
-                    raise SandboxDied("the notebook's process broke the protocol")
+            reply = self._receive(deadline)
+            if "ref" in reply:
+                self._send(self._answer_proxy(reply, serve), deadline)
+            elif reply.get("re") == seq or reply.get("op") == "forked-ended":
                 return reply
-            left = deadline - time.monotonic()
-            if left <= 0:
-                raise TimeoutError("no answer in time")
-            ready, _, _ = select.select([self._out], [], [], left)
-            if ready:
-                chunk = os.read(self._out, 2**20)
-                if not chunk:
-                    self.process.wait()
-                    raise SandboxDied(self._death() + self.stderr()[-500:])
-                self._buffer += chunk
+            else:
+                raise ProtocolError(f"a reply to no request (to {reply.get('re')!r}, not {seq})")
+
+    def receive_event(self, timeout: float) -> dict:
+        """The next message that is not a proxy request (those are refused meanwhile)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            message = self._receive(deadline)
+            if "ref" not in message:
+                return message
+            self._send(self._answer_proxy(message, None), deadline)
+
+    def _answer_proxy(self, request: dict, serve: Callable[[dict], dict] | None) -> dict:
+        if serve is None:
+            name = str(request.get("ref"))[:80]
+            if len(self.refused) < 30:
+                self.refused.append(name)
+            return {"op": "ref-reply", "ok": False, "error": "the grader answers this only "
+                    "during the test that needs it"}  # fmt: skip
+        return {"op": "ref-reply", **serve(request)}
+
+    def _send(self, message: dict, deadline: float) -> None:
+        try:
+            wire.send(self._in, message, deadline)
+        except (BrokenPipeError, OSError) as problem:
+            if isinstance(problem, TimeoutError):
+                raise
+            raise SandboxDied(self._death() + f" ({problem})") from None
+
+    def _receive(self, deadline: float) -> dict:
+        try:
+            return wire.receive(self._out, deadline)
+        except EOFError:
+            try:
+                self.process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                pass
+            raise SandboxDied(self._death() + self.stderr()[-500:]) from None
+        except (wire.WireError, RecursionError, MemoryError) as problem:
+            raise ProtocolError(f"the notebook's process broke the protocol: {problem}") from None
 
     def _death(self) -> str:
-        code = self.process.returncode
+        code = self.process.poll()
         if code is not None and code < 0:
-            name = signal.Signals(-code).name
             if -code == signal.SIGXCPU:
                 return "the notebook's process was stopped at its CPU time limit (SIGXCPU)"
-            return f"the notebook's process was killed by {name}"
+            return f"the notebook's process was killed by {signal.Signals(-code).name}"
+        if code is None:
+            return "the notebook's process closed its channel"
         return f"the notebook's process exited (status {code})"
 
     def kill(self) -> None:
@@ -115,6 +151,7 @@ class Sandbox:
             pass
 
     def close(self) -> None:
+        """Kill the sandbox and remove what it left on the host."""
         self.kill()
         for stream in (self.process.stdin, self.process.stdout):
             try:

@@ -3,8 +3,10 @@
 Started by grading.sandbox with requests on stdin and replies on stdout (both moved to private
 descriptors at once; the student's stdout and stderr are captured per cell and capped). It never
 sees a hidden test: the grader sends visible cell code, then asks for calls of the student's
-functions on inputs it made, and compares the answers in a process that never ran student code.
-Everything this process reports is untrusted; it only has to be useful when nobody cheats.
+functions on inputs it made (in a child forked for the test and thrown away after it), and
+compares the answers in a process that never ran student code. Earlier exercises that a test
+needs right are proxies whose every call the grader answers. Everything this process reports is
+untrusted; it only has to be useful when nobody cheats (grading/README.md).
 """
 
 from __future__ import annotations
@@ -44,6 +46,9 @@ class State:
     flags: list[str] = []
     outputs: list[dict] = []
     allowed: tuple[str, ...] = ()
+    test_fork = False  # True while the executor forks the child for a test's hidden calls
+    child = False  # True in that child
+    inline = False  # True while a test's hidden calls run without a child (none could be made)
 
 
 def note(flag: str) -> None:
@@ -262,19 +267,17 @@ def call(shell, request: dict) -> dict:
     fn = shell.user_ns.get(name)
     if not callable(fn):
         return {"ok": False, "error": f"{name} is not defined (or not a function)"}
-    try:
-        args = wire.decode(request["args"])
-    except wire.WireError as problem:
-        return {"ok": False, "error": f"bad request: {problem}"}
     sink = Capped("stdout")
     saved = sys.stdout, sys.stderr
     sys.stdout = sys.stderr = sink
     State.student = True
     try:
-        limited(request.get("timeout", 30))
-        got = fn(*copy.deepcopy(list(args)))
-        unlimited()
-        return {"ok": True, "value": wire.encode(got)}
+        with proxies(shell, request.get("proxies", ())):
+            limited(request.get("timeout", 30))
+            got = fn(*copy.deepcopy(list(request["args"])))
+            unlimited()
+        wire.encode(got)  # plain data, or a message saying what it is
+        return {"ok": True, "value": got}
     except wire.WireError as problem:
         return {
             "ok": False,
@@ -291,92 +294,155 @@ def call(shell, request: dict) -> dict:
         sys.stdout, sys.stderr = saved
 
 
-def swap(shell, request: dict, saved: dict) -> dict:
-    """Give some names the grader's own versions (graded on its own: earlier exercises right)."""
-    private = {k: v for k, v in shell.user_ns.items() if type(v).__name__ == "module"}
-    import math
+class Channel:
+    """The descriptors to the grader (private: the student's fds 0-2 are /dev/null)."""
 
-    import numpy
+    requests = -1
+    replies = -1
 
-    private.update({"np": numpy, "math": math, "__builtins__": __builtins__})
+
+def proxy(name: str):
+    """A stand-in for an earlier exercise: each call is answered by the grader, which runs its
+    reference on the inputs (the reference itself never enters the sandbox)."""
+
+    def answered_by_the_grader(*args, **kwargs):
+        # No time-limit interrupt half-way through an exchange: it would break the protocol.
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM})
+        was, State.student = State.student, False
+        try:
+            try:
+                wire.send(Channel.replies, {"ref": name, "args": args, "kwargs": kwargs})
+            except wire.WireError as problem:  # raised before anything is written
+                raise TypeError(f"{name} (answered by the grader) takes numbers, arrays and "
+                                f"tuples/lists/dicts of them, not {problem}") from None  # fmt: skip
+            reply = wire.receive(Channel.requests)
+        finally:
+            State.student = was
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGALRM})
+        if not reply.get("ok"):
+            raise RuntimeError(f"{name}: {reply.get('error')}")
+        return reply.get("value")
+
+    answered_by_the_grader.__name__ = answered_by_the_grader.__qualname__ = name
+    return answered_by_the_grader
+
+
+class proxies:  # noqa: N801 - used as a context manager
+    """Bind names to proxies for a while, then give the student's own values back."""
+
+    def __init__(self, shell, names) -> None:
+        self.ns, self.names, self.saved = shell.user_ns, list(names), {}
+
+    def __enter__(self) -> None:
+        for name in self.names:
+            self.saved[name] = self.ns.get(name, self)
+            self.ns[name] = proxy(name)
+
+    def __exit__(self, *exc: object) -> None:
+        for name, value in self.saved.items():
+            if value is self:
+                self.ns.pop(name, None)
+            else:
+                self.ns[name] = value
+
+
+def fork() -> dict | None:
+    """A child for one test's hidden calls, thrown away after them. The child answers (None
+    here); the parent waits for it and then tells the grader how it ended. Where no process can
+    be made (the student's own children fill the limit), the calls run here."""
+    State.test_fork = True
     try:
-        exec(compile(request["defs"], "<grader>", "exec"), private)
-    except Exception as failure:  # noqa: BLE001
-        return {"ok": False, "error": f"swap failed: {failure!r}"}
-    for name, target in request["bindings"].items():
-        if name not in saved:
-            saved[name] = shell.user_ns.get(name, saved)
-        shell.user_ns[name] = private[target]
-    return {"ok": True}
+        pid = os.fork()
+    except OSError:
+        State.inline = True
+        return {"ok": True, "forked": False}
+    finally:
+        State.test_fork = False
+    if pid == 0:
+        State.child = True
+        return {"ok": True, "forked": True}
+    _, status = os.waitpid(pid, 0)
+    wire.send(Channel.replies, {"op": "forked-ended", "status": os.waitstatus_to_exitcode(status)})
+    return None
 
 
-def unswap(shell, saved: dict) -> dict:
-    for name, value in saved.items():
-        if value is saved:
-            shell.user_ns.pop(name, None)
-        else:
-            shell.user_ns[name] = value
-    saved.clear()
-    return {"ok": True}
+def answer(shell, request: dict, baseline: dict) -> dict | None:
+    """The reply to one request (None: nothing to send)."""
+    op = request.get("op")
+    if op == "run":
+        with proxies(shell, request.get("proxies", ())):
+            return run_cell(shell, request["code"], request.get("timeout", 60))
+    if op == "call":
+        return call(shell, request)
+    if op == "fork":
+        return fork()
+    if op == "integrity":
+        return {"problems": integrity(shell, baseline)}
+    return {"ok": False, "error": f"unknown op {op!r}"}
+
+
+def start(hello: dict):
+    """The shell, once matplotlib's fonts are in place and the course imports."""
+    fonts = hello.get("font_cache")
+    target = os.environ.get("MPLCONFIGDIR", "")
+    if fonts and target and os.path.isdir(fonts):  # matplotlib's font list, made once
+        import shutil
+
+        shutil.copytree(fonts, target, dirs_exist_ok=True)
+    import utils  # noqa: F401 - a sandbox without the course is the grader's problem, not a 0
+
+    return make_shell(bool(hello.get("figures", True)))
 
 
 def main() -> None:
-    requests, replies = os.dup(0), os.dup(1)
+    Channel.requests, Channel.replies = os.dup(0), os.dup(1)
     null = os.open(os.devnull, os.O_RDWR)
     for fd in (0, 1, 2):
         os.dup2(null, fd)
 
     def forked() -> None:  # a child of student code never speaks for the notebook
-        for fd in (requests, replies):
-            os.close(fd)
+        if not State.test_fork:
+            os.close(Channel.requests)
+            os.close(Channel.replies)
 
     os.register_at_fork(after_in_child=forked)
-    hello = wire.receive(requests)
+    hello = wire.receive(Channel.requests)
     State.allowed = tuple(hello.get("allowed", ()))
-
     started = time.perf_counter()
     try:
-        fonts = hello.get("font_cache")
-        target = os.environ.get("MPLCONFIGDIR", "")
-        if fonts and target and os.path.isdir(fonts):  # matplotlib's font list, made once
-            import shutil
-
-            shutil.copytree(fonts, target, dirs_exist_ok=True)
-        shell = make_shell(bool(hello.get("figures", True)))
-    except Exception:  # noqa: BLE001 - tell the grader why, then stop
-        wire.send(replies, {"ok": False, "fatal": traceback.format_exc()[-3000:]})
+        shell = start(hello)
+    except BaseException:  # noqa: BLE001 - tell the grader why, then stop
+        wire.send(
+            Channel.replies, {"re": hello.get("seq"), "fatal": traceback.format_exc()[-3000:]}
+        )
         return
     State.showtraceback = type(shell).showtraceback
     State.run_cell = type(shell).run_cell
     State.excepthook = sys.excepthook
     baseline = fingerprint(shell)
     sys.addaudithook(audit)
-    wire.send(replies, {"ok": True, "startup": time.perf_counter() - started})
-    saved: dict = {}
+    wire.send(Channel.replies, {"re": hello.get("seq"), "ok": True,
+                                "startup": time.perf_counter() - started})  # fmt: skip
     while True:
         try:
-            request = wire.receive(requests)
+            request = wire.receive(Channel.requests)
         except (EOFError, OSError, ValueError):
             os._exit(0)
-        op = request.get("op")
-        if op == "run":
-            reply = run_cell(shell, request["code"], request.get("timeout", 60))
-        elif op == "call":
-            reply = call(shell, request)
-        elif op == "swap":
-            reply = swap(shell, request, saved)
-        elif op == "unswap":
-            reply = unswap(shell, saved)
-        elif op == "integrity":
-            reply = {"problems": integrity(shell, baseline)}
-        elif op == "quit":
-            return
-        else:
-            reply = {"ok": False, "error": f"unknown op {op!r}"}
+        if request.get("op") == "end" and (State.child or State.inline):
+            wire.send(Channel.replies, {"re": request.get("seq"), "ok": True})
+            if State.child:
+                os._exit(0)
+            State.inline = False
+            wire.send(Channel.replies, {"op": "forked-ended", "status": 0})
+            continue
+        reply = answer(shell, request, baseline)
+        if reply is None:
+            continue
+        reply["re"] = request.get("seq")
         reply["flags"] = list(State.flags)
         try:
-            wire.send(replies, reply)
-        except OSError:
+            wire.send(Channel.replies, reply)
+        except (OSError, wire.WireError):
             os._exit(0)
 
 

@@ -216,9 +216,158 @@ def step(z):
     return (np.asarray(z) >= 0).astype(np.int64)
 """
 
+# ---- rules 1-5 of grading/README.md: the student controls everything inside the sandbox
+
+CAPTURE = """import sys
+
+STOLEN = {}
+
+
+def _steal(*args):
+    for name in ("step", "perceptron_output", "perceptron_step"):
+        value = globals().get(name)
+        if getattr(value, "__name__", "") == name and name not in STOLEN:
+            STOLEN[name] = value
+
+
+get_ipython().events.register("post_execute", _steal)
+sys.setprofile(lambda frame, event, arg: _steal())
+"""
+
+CAPTURED_STEP = "def step(z):\n    return STOLEN['step'](z)\n"
+CAPTURED_OUTPUT = (
+    "def perceptron_output(X, w, b):\n    return STOLEN['perceptron_output'](X, w, b)\n"
+)
+
+USE_STOLEN = """for name, fn in STOLEN.items():
+    try:
+        print(name, fn(np.zeros((1, 2)), np.zeros(2), 0.0))
+    except Exception as error:
+        print(name, "refused:", error)
+"""
+
+PRINT_EVERYTHING = """import sys
+
+
+def _show(event, args):
+    if event in ("compile", "exec"):
+        print("code:", str(args)[:3000])
+
+
+def _calls(frame, event, arg, seen=[0]):  # noqa: B006 - a counter
+    if event == "call" and seen[0] < 300:
+        seen[0] += 1
+        print("call:", frame.f_code.co_name, str(frame.f_locals)[:300])
+
+
+sys.addaudithook(_show)
+sys.setprofile(_calls)
+
+
+def step(z):
+    return (np.asarray(z) >= 0).astype(np.int64)
+"""
+
+FAKE_RUNS = """import re
+
+import __main__
+
+_ip = get_ipython()
+_real_run_cell = _ip.run_cell
+
+
+def _fake_run_cell(raw_cell, *args, **kwargs):
+    for nonce in re.findall(r"print\\('([0-9a-f]{32})'\\)", raw_cell):
+        print(nonce)
+    return _real_run_cell("pass", *args, **kwargs)
+
+
+_ip.run_cell = _fake_run_cell
+__main__.integrity = lambda shell, baseline: []
+__main__.State.flags.clear()
+__main__.note = lambda flag: None
+"""
+
+FORGED_REPLY = """import __main__
+
+__main__.wire.send(__main__.Channel.replies, {"re": 999, "status": "ok", "outputs": []})
+
+
+def step(z):
+    return (np.asarray(z) >= 0).astype(np.int64)
+"""
+
+RECORD_SEQ = """import __main__
+
+_receive = __main__.wire.receive
+SEQ = [0]
+
+
+def _recording(fd, deadline=None):
+    message = _receive(fd, deadline)
+    SEQ[0] = message.get("seq", SEQ[0])
+    return message
+
+
+__main__.wire.receive = _recording
+"""
+
+OWN_REPLY_AND_HANG = """import signal
+import time
+
+import __main__
+
+signal.signal(signal.SIGALRM, signal.SIG_IGN)
+__main__.wire.send(__main__.Channel.replies, {"re": SEQ[0], "status": "ok", "outputs": [],
+                                               "error": None, "flags": []})
+while True:  # never reads the next request
+    time.sleep(1)
+"""
+
+SLEEPY = "import time\n\ntime.sleep(9)\n"
+
+MANY_FLAGS = """import __main__
+
+__main__.State.flags.extend(f"flag {i}" for i in range(50_000))
+
+
+def step(z):
+    return (np.asarray(z) >= 0).astype(np.int64)
+"""
+
+ODD_FLAG = """import __main__
+
+__main__.State.flags.append({"not": "a string"})
+
+
+def step(z):
+    return (np.asarray(z) >= 0).astype(np.int64)
+"""
+
+FORMULA_FLAGS = """import __main__
+
+__main__.State.flags[:0] = ['=HYPERLINK("http://evil.example/","click me")',
+                            "\\x1b[2J\\x1b[1;1Hall 11 points, nothing to see\\r\\x07"]
+
+
+def step(z):
+    return (np.asarray(z) >= 0).astype(np.int64)
+"""
+
 
 def grade_id(cell: dict) -> str | None:
     return cell.get("metadata", {}).get("nbgrader", {}).get("grade_id")
+
+
+def code_cell(source: str) -> dict:
+    """A student's own code cell."""
+    return {"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [],
+            "source": source}  # fmt: skip
+
+
+def source_of(notebook: dict, gid: str) -> str:
+    """The text of the cell with this grade id."""
+    return next("".join(c["source"]) for c in notebook["cells"] if grade_id(c) == gid)
 
 
 def main() -> None:
@@ -304,6 +453,44 @@ def main() -> None:
     add("15-correct", solved, FULL, issue="15: the control: full marks")
     add("16-one-wrong", answer(solved, source, {"step": WRONG_STEP}), zero("step-tests"),
         issue="a wrong step loses only its own points")  # fmt: skip
+    stolen = answer(solved, source, {"step": CAPTURED_STEP, "perceptron-output": CAPTURED_OUTPUT})
+    ids = [grade_id(c) for c in stolen["cells"]]
+    moved = stolen["cells"].pop(ids.index("train-perceptron-tests"))
+    stolen["cells"][:0] = [code_cell(CAPTURE), moved]
+    stolen["cells"].append(code_cell(USE_STOLEN))
+    add("17-stolen-references", stolen, zero("step-tests", "perceptron-output-tests"),
+        flagged=True, issue="rules 2, 3: a moved test cell and captured proxies gain nothing")  # fmt: skip
+    add("18-print-everything", answer(solved, source, {"step": PRINT_EVERYTHING}), FULL,
+        issue="rule 2: hooks that print all code and calls show no hidden test")  # fmt: skip
+    fake = answer(released, source, {"sigmoid": source_of(solved, "sigmoid") + "\n\n" + FAKE_RUNS})
+    add("19-fake-test-runs", fake, zero("perceptron-step-tests", "train-perceptron-tests"),
+        issue="rule 1: a replaced run_cell with forged nonces, cleared flags: only real answers")  # fmt: skip
+    add("20-forged-reply", answer(solved, source, {"step": FORGED_REPLY}), zero(*POINTS),
+        error=True, issue="rule 5: a reply to no request is that student's error")  # fmt: skip
+    hang = answer(solved, source, {"step": source_of(solved, "step") + "\n\n" + RECORD_SEQ,
+                                   "train-perceptron": source_of(solved, "train-perceptron")
+                                   + "\n\n" + OWN_REPLY_AND_HANG})  # fmt: skip
+    add("21-own-reply-then-hang", hang, zero("train-perceptron-tests"), flagged=True,
+        issue="rule 5: its own reply, SIGALRM ignored, never reads: the grader never blocks")  # fmt: skip
+    sleepy = copy.deepcopy(solved)
+    at = [grade_id(c) for c in sleepy["cells"]].index("step") + 1
+    sleepy["cells"][at:at] = [code_cell(SLEEPY) for _ in range(6)]
+    add("22-over-budget", sleepy, zero(*POINTS), flagged=True,
+        issue="rule 5: six long cells use up the submission's budget; the batch goes on")  # fmt: skip
+    add("23a-many-flags", answer(solved, source, {"step": MANY_FLAGS}), FULL, flagged=True,
+        issue="rule 5: 50,000 flags are capped and cost no time")  # fmt: skip
+    add("23b-odd-flag", answer(solved, source, {"step": ODD_FLAG}), zero(*POINTS), error=True,
+        issue="rule 5: a flag that is not a string is that student's error, never a crash")  # fmt: skip
+    # Written by the test (ruff cannot read it): 100,000 nested brackets.
+    add("24-deep-json", None, zero(*POINTS), error=True,
+        issue="rule 5: 100,000 nested brackets are a clear error, not a RecursionError")  # fmt: skip
+    add("25-formula-flags", answer(solved, source, {"step": FORMULA_FLAGS}), FULL, flagged=True,
+        issue="rule 8: a formula and terminal escapes in flags are neutralised")  # fmt: skip
+    # Written by the test: links, refused at collection (git would keep them as links).
+    add("26a-symlinked-notebook", None, zero(*POINTS), error=True,
+        issue="rule 6: a notebook that is a link to another student's is refused")  # fmt: skip
+    add("26b-dev-zero", None, zero(*POINTS), error=True,
+        issue="rule 6: a notebook that is a link to /dev/zero is refused, never read")  # fmt: skip
     (HERE / "expectations.json").write_text(json.dumps(cases, indent=1) + "\n")
     # Lint-clean like every notebook in the repository (the cheats are in the code, not in style).
     subprocess.run(
