@@ -50,9 +50,10 @@ test: $(STAMP) system
 lessons: $(STAMP)
 	$(BIN)/python -m grading lessons
 
-# Grade one lesson's submissions in sandboxes: make grade A=01-perceptron [SUBMISSIONS=dir|zip] [J=2]
+# Grade one lesson's submissions in sandboxes:
+#   make grade A=01-perceptron [SUBMISSIONS=dir|zip] [J=2] [DB=postgresql://...] [BUDGET=600]
 grade: $(STAMP) system
-	$(BIN)/python -m grading grade $(A) $(if $(SUBMISSIONS),--submissions $(SUBMISSIONS)) $(if $(J),-j $(J)) $(if $(DB),--db $(DB))
+	$(BIN)/python -m grading grade $(A) $(if $(SUBMISSIONS),--submissions $(SUBMISSIONS)) $(if $(J),-j $(J)) $(if $(DB),--db $(DB)) $(if $(BUDGET),--budget $(BUDGET))
 
 bench: $(STAMP)
 	$(BIN)/python tests/benchmarks/run.py

@@ -70,19 +70,32 @@ def new_result(job: Job, source_nb: dict) -> dict:
     return result
 
 
-def grade_one(job: Job) -> dict:
-    """Grade one submission; never raises (a problem becomes the result's error)."""
+def launch(job: Job, wait: bool = True) -> Sandbox:
+    """A sandbox for the job: its notebook inside, the lesson's imports made while it starts."""
+    replayer = trusted.replayer(job.lesson, source_notebook(job.lesson))
+    data = Path(job.data) if job.data else None
+    return Sandbox(lesson_notebook(job.lesson).name, job.notebook or b"", slot=job.slot,
+                   data=data, figures=job.figures, preload=tuple(replayer.imports),
+                   wait=wait)  # fmt: skip
+
+
+def grade_one(job: Job, box: Sandbox | None = None) -> dict:
+    """Grade one submission; never raises (a problem becomes the result's error). box: a
+    sandbox already launched for it (grade_all starts the next one early)."""
     started = time.perf_counter()
     source_nb = source_notebook(job.lesson)
     result = new_result(job, source_nb)
     how = probe()
     result["sandbox"] = how.kind if how.kind == "bwrap" else f"FALLBACK ({how.reason})"
+    student_nb = None
     if job.error:
         result["cacheable"] = True  # found at collection: the same files give the same error
     else:
         student_nb = parse(job.notebook, result)
-        if student_nb is not None:
-            run_guarded(job, student_nb, source_nb, result)
+    if student_nb is not None:
+        run_guarded(job, student_nb, source_nb, result, box)
+    elif box is not None:
+        box.close()
     result["score"] = 0.0 if result["error"] else sum(s for s, _ in result["grades"].values())
     result["seconds"] = round(time.perf_counter() - started, 3)
     return result
@@ -103,17 +116,19 @@ def parse(notebook: bytes | None, result: dict) -> dict | None:
     return None
 
 
-def run_guarded(job: Job, student_nb: dict, source_nb: dict, result: dict) -> None:
+def run_guarded(job: Job, student_nb: dict, source_nb: dict, result: dict,
+                box: Sandbox | None = None) -> None:  # fmt: skip
     """Grade, turning every way a submission can fail the grader into that student's error."""
     try:
-        Grading(job, student_nb, source_nb, result).run()
+        Grading(job, student_nb, source_nb, result, box).run()
         result["cacheable"] = True
     except StartFailed as problem:
         result["error"] = f"the grader's sandbox could not start (not the student's doing): {problem}"[:800]  # fmt: skip
         result["flags"].append("the sandbox could not start: ask the instructor to check it")
-    except ProtocolError as problem:
+    except ProtocolError as problem:  # the student's doing: graded again, it would do it again
         result["error"] = f"the notebook broke the grader's protocol: {problem}"[:500]
         result["flags"].append("the notebook broke the grader's protocol")
+        result["cacheable"] = True
     except Exception as problem:  # noqa: BLE001 - one submission never stops the batch
         result["error"] = f"grading failed: {type(problem).__name__}: {problem}"[:500]
         result["instructor"].append(traceback.format_exc()[-2000:])
@@ -123,7 +138,8 @@ class Grading:
     """One submission's run: its sandbox (restarted when a cell ignores its time limit), each
     cell's outcome, and the result being filled in."""
 
-    def __init__(self, job: Job, student_nb: dict, source_nb: dict, result: dict) -> None:
+    def __init__(self, job: Job, student_nb: dict, source_nb: dict, result: dict,
+                 box: Sandbox | None = None) -> None:  # fmt: skip
         self.job, self.result = job, result
         self.cells, notes = restore(student_nb, source_nb)
         result["notes"] += notes
@@ -131,7 +147,7 @@ class Grading:
         self.plans = self.plan_tests(source_nb)
         self.runs: list[dict] = [{} for _ in self.cells]
         self.deadline = time.monotonic() + job.budget
-        self.box: Sandbox | None = None
+        self.box = box
         self.restarts = 0
         self.stopped = ""  # why the remaining cells do not run
         self.passed: set[str] = set()  # the student's functions whose test cell passed
@@ -207,10 +223,7 @@ class Grading:
     def sandbox(self) -> Sandbox:
         """The running sandbox, started on first use."""
         if self.box is None:
-            name = lesson_notebook(self.job.lesson).name
-            data = Path(self.job.data) if self.job.data else None
-            self.box = Sandbox(name, self.job.notebook or b"", slot=self.job.slot, data=data,
-                               figures=self.job.figures)  # fmt: skip
+            self.box = launch(self.job)
         return self.box
 
     def request(self, message: dict, timeout: float, serve=None) -> dict:

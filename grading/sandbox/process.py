@@ -33,11 +33,15 @@ class StartFailed(RuntimeError):
 
 
 class Sandbox:
-    """A running executor for one submission; request() sends one message, waits for a reply."""
+    """A running executor for one submission; request() sends one message, waits for a reply.
+
+    With wait=False the constructor returns as soon as the jail is launched, and the executor
+    starts (imports, `preload` statements) while the grader does other work; ready() waits."""
 
     def __init__(self, notebook_name: str, notebook_bytes: bytes, slot: int = 0,
                  limits: Limits | None = None, data: Path | None = None,
-                 figures: bool = True) -> None:  # fmt: skip
+                 figures: bool = True, preload: tuple[str, ...] = (),
+                 wait: bool = True) -> None:  # fmt: skip
         self.limits = limits or Limits()
         self.jailed = launch(notebook_name, notebook_bytes, slot, self.limits, data)
         self.how, self.process = self.jailed.how, self.jailed.process
@@ -48,17 +52,29 @@ class Sandbox:
         os.set_blocking(self._out, False)
         self._seq = 0
         self.refused: list[str] = []  # proxy requests that came when none was allowed
+        self.startup: float | None = None  # seconds the executor took to start, once ready
         hello = {"op": "hello", "allowed": self.jailed.allowed, "figures": figures,
-                 "font_cache": self.jailed.fonts}  # fmt: skip
+                 "font_cache": self.jailed.fonts, "preload": list(preload)}  # fmt: skip
+        self._hello_seq = self._post(hello, time.monotonic() + START_TIMEOUT)
+        if wait:
+            self.ready()
+
+    def ready(self) -> Sandbox:
+        """Wait until the executor has started (StartFailed if it cannot); returns self."""
+        if self.startup is not None:
+            return self
         try:
-            reply = self.request(hello, START_TIMEOUT)
+            reply = self._await(self._hello_seq, time.monotonic() + START_TIMEOUT, None)
         except (SandboxDied, TimeoutError, ProtocolError) as problem:
             self.close()
             raise StartFailed(f"the sandbox did not start: {problem}\n{self.stderr()}") from None
         if "fatal" in reply:
             self.close()
             raise StartFailed(f"the sandbox could not start:\n{str(reply['fatal'])[-2000:]}")
-        self.startup = reply.get("startup", 0.0)
+        self.startup = (
+            float(reply.get("startup", 0.0)) if type(reply.get("startup")) is float else 0.0
+        )
+        return self
 
     def _drain(self) -> None:
         """Keep bwrap's own complaints (the runner sends its stderr to /dev/null)."""
@@ -77,10 +93,19 @@ class Sandbox:
         """Send one message and return its reply. Proxy requests that come first go to `serve`
         (refused when None). TimeoutError past the deadline, SandboxDied when the process ends,
         ProtocolError for anything the protocol does not allow."""
+        self.ready()
         deadline = time.monotonic() + timeout
+        return self._await(self._post(message, deadline), deadline, serve)
+
+    def _post(self, message: dict, deadline: float) -> int:
+        """Send a message with the next sequence number; that number."""
         self._seq += 1
-        seq = message["seq"] = self._seq
+        message["seq"] = self._seq
         self._send(message, deadline)
+        return self._seq
+
+    def _await(self, seq: int, deadline: float, serve: Callable[[dict], dict] | None) -> dict:
+        """The reply to request seq, answering proxy requests that come first."""
         while True:
             reply = self._receive(deadline)
             if "ref" in reply:
@@ -92,6 +117,7 @@ class Sandbox:
 
     def receive_event(self, timeout: float) -> dict:
         """The next message that is not a proxy request (those are refused meanwhile)."""
+        self.ready()
         deadline = time.monotonic() + timeout
         while True:
             message = self._receive(deadline)

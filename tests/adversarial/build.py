@@ -218,16 +218,34 @@ def step(z):
 
 # ---- rules 1-5 of grading/README.md: the student controls everything inside the sandbox
 
+# The executor's own module, found from the running cell's frames (IPython puts the notebook's
+# namespace in sys.modules["__main__"], so `import __main__` is not it).
+FIND_RUNNER = """import sys
+
+
+def _runner():
+    frame = sys._getframe()
+    while frame is not None:
+        if "Channel" in frame.f_globals and "State" in frame.f_globals:
+            return frame.f_globals
+        frame = frame.f_back
+    raise RuntimeError("no executor found")
+
+
+R = _runner()
+"""
+
 CAPTURE = """import sys
 
 STOLEN = {}
 
 
 def _steal(*args):
+    # Keep whatever stands in for an earlier exercise (a function not written in a cell).
     for name in ("step", "perceptron_output", "perceptron_step"):
-        value = globals().get(name)
-        if getattr(value, "__name__", "") == name and name not in STOLEN:
-            STOLEN[name] = value
+        code = getattr(globals().get(name), "__code__", None)
+        if code is not None and not code.co_filename.startswith("<") and name not in STOLEN:
+            STOLEN[name] = globals()[name]
 
 
 get_ipython().events.register("post_execute", _steal)
@@ -268,9 +286,7 @@ def step(z):
     return (np.asarray(z) >= 0).astype(np.int64)
 """
 
-FAKE_RUNS = """import re
-
-import __main__
+FAKE_RUNS = FIND_RUNNER + """import re
 
 _ip = get_ipython()
 _real_run_cell = _ip.run_cell
@@ -283,23 +299,21 @@ def _fake_run_cell(raw_cell, *args, **kwargs):
 
 
 _ip.run_cell = _fake_run_cell
-__main__.integrity = lambda shell, baseline: []
-__main__.State.flags.clear()
-__main__.note = lambda flag: None
+R["integrity"] = lambda shell, baseline: []
+R["State"].flags.clear()
+R["note"] = lambda flag: None
 """
 
-FORGED_REPLY = """import __main__
-
-__main__.wire.send(__main__.Channel.replies, {"re": 999, "status": "ok", "outputs": []})
+FORGED_REPLY = FIND_RUNNER + """
+R["wire"].send(R["Channel"].replies, {"re": 999, "status": "ok", "outputs": []})
 
 
 def step(z):
     return (np.asarray(z) >= 0).astype(np.int64)
 """
 
-RECORD_SEQ = """import __main__
-
-_receive = __main__.wire.receive
+RECORD_SEQ = FIND_RUNNER + """
+_receive = R["wire"].receive
 SEQ = [0]
 
 
@@ -309,49 +323,69 @@ def _recording(fd, deadline=None):
     return message
 
 
-__main__.wire.receive = _recording
+R["wire"].receive = _recording
 """
 
 OWN_REPLY_AND_HANG = """import signal
 import time
 
-import __main__
-
 signal.signal(signal.SIGALRM, signal.SIG_IGN)
-__main__.wire.send(__main__.Channel.replies, {"re": SEQ[0], "status": "ok", "outputs": [],
-                                               "error": None, "flags": []})
+R["wire"].send(R["Channel"].replies, {"re": SEQ[0], "status": "ok", "outputs": [],
+                                       "error": None, "flags": []})
 while True:  # never reads the next request
     time.sleep(1)
 """
 
 SLEEPY = "import time\n\ntime.sleep(9)\n"
 
-MANY_FLAGS = """import __main__
-
-__main__.State.flags.extend(f"flag {i}" for i in range(50_000))
-
-
-def step(z):
-    return (np.asarray(z) >= 0).astype(np.int64)
-"""
-
-ODD_FLAG = """import __main__
-
-__main__.State.flags.append({"not": "a string"})
+MANY_FLAGS = FIND_RUNNER + """
+R["State"].flags.extend(f"flag {i}" for i in range(50_000))
 
 
 def step(z):
     return (np.asarray(z) >= 0).astype(np.int64)
 """
 
-FORMULA_FLAGS = """import __main__
+ODD_FLAG = FIND_RUNNER + """
+R["State"].flags.append({"not": "a string"})
 
-__main__.State.flags[:0] = ['=HYPERLINK("http://evil.example/","click me")',
+
+def step(z):
+    return (np.asarray(z) >= 0).astype(np.int64)
+"""
+
+FORMULA_FLAGS = FIND_RUNNER + """
+R["State"].flags[:0] = ['=HYPERLINK("http://evil.example/","click me")',
                             "\\x1b[2J\\x1b[1;1Hall 11 points, nothing to see\\r\\x07"]
 
 
 def step(z):
     return (np.asarray(z) >= 0).astype(np.int64)
+"""
+
+# ---- rule 10: fair to correct answers the grader has to answer for
+
+EXTRA_ARGUMENT_STEP = """def perceptron_step(X, y, w, b, lr, verbose=False):
+    w = np.array(w, dtype=np.float64)
+    for x_i, y_i in zip(X, y, strict=True):
+        prediction = 1 if x_i @ w + b >= 0 else 0
+        if prediction != y_i:
+            w = w + lr * (y_i - prediction) * x_i  # wrong: b is never updated
+        if verbose:
+            print(w, b)
+    return w, float(b)
+"""
+
+EXTRA_ARGUMENT_TRAIN = """def train_perceptron(X, y, lr=0.01, epochs=100, seed=0):
+    rng = np.random.default_rng(seed)
+    w, b = rng.normal(size=X.shape[1]), 0.0
+    best_w, best_b, fewest = w, b, None
+    for _ in range(epochs):
+        w, b = perceptron_step(X, y, w, b, lr, verbose=False)
+        mistakes = np.sum(perceptron_output(X, w, b) != y)
+        if fewest is None or mistakes < fewest:
+            best_w, best_b, fewest = w, b, mistakes
+    return best_w, best_b
 """
 
 
@@ -486,6 +520,10 @@ def main() -> None:
         issue="rule 5: 100,000 nested brackets are a clear error, not a RecursionError")  # fmt: skip
     add("25-formula-flags", answer(solved, source, {"step": FORMULA_FLAGS}), FULL, flagged=True,
         issue="rule 8: a formula and terminal escapes in flags are neutralised")  # fmt: skip
+    extra = answer(solved, source, {"perceptron-step": EXTRA_ARGUMENT_STEP,
+                                    "train-perceptron": EXTRA_ARGUMENT_TRAIN})  # fmt: skip
+    add("27-extra-argument", extra, zero("perceptron-step-tests"),
+        issue="rule 10: a wrong helper with an extra optional argument costs only its own cell")  # fmt: skip
     # Written by the test: links, refused at collection (git would keep them as links).
     add("26a-symlinked-notebook", None, zero(*POINTS), error=True,
         issue="rule 6: a notebook that is a link to another student's is refused")  # fmt: skip

@@ -2,8 +2,9 @@
 
 Every fourth student is partly wrong (one answer left as the stub), every tenth broken (a corrupt
 notebook), the rest correct. Reports the median seconds per notebook with -j 1 (sandbox and
-kernel start included) per lesson, and the -j 2 speed-up over -j 1 on lesson 01. Set
-NN_BENCH_STUDENTS to grade a smaller class.
+kernel start included) per lesson, the -j 2 speed-up over -j 1 on lesson 01, and `make grade -j 1`
+against one stock `nbgrader autograde` of the same class of lesson 01 (no corrupt notebook:
+nbgrader stops at one). Set NN_BENCH_STUDENTS to grade a smaller class.
 """
 
 from __future__ import annotations
@@ -22,11 +23,16 @@ sys.path.insert(0, str(REPO))
 from grading.course import (  # noqa: E402
     LESSONS,
     answer,
+    autograde,
     graded_cells,
     lesson_ids,
     lesson_notebook,
+    nbgrader,
     nbgrader_meta,
+    new_course,
     read_notebook,
+    scores,
+    submit,
 )
 
 STUDENTS = int(os.environ.get("NN_BENCH_STUDENTS", "30"))
@@ -44,8 +50,9 @@ def graded_lessons() -> list[str]:
     return result
 
 
-def synthetic_class(lesson: str, folder: Path, students: int = STUDENTS) -> Path:
-    """students folders of <student>/<lesson>.ipynb: correct, partly wrong and broken."""
+def synthetic_class(lesson: str, folder: Path, students: int = STUDENTS,
+                    corrupt: bool = True) -> Path:  # fmt: skip
+    """students folders of <student>/<lesson>.ipynb: correct, partly wrong and broken (corrupt)."""
     source = read_notebook(lesson_notebook(lesson))
     released = read_notebook(lesson_notebook(lesson, LESSONS))
     answers = [nbgrader_meta(c)["grade_id"] for c in graded_cells(source)
@@ -53,7 +60,7 @@ def synthetic_class(lesson: str, folder: Path, students: int = STUDENTS) -> Path
     for k in range(students):
         target = folder / f"student{k:02d}" / f"{lesson}.ipynb"
         target.parent.mkdir(parents=True, exist_ok=True)
-        if k % 10 == 9:
+        if corrupt and k % 10 == 9:
             target.write_text('{"cells": [ broken')
             continue
         overrides = {answers[k % len(answers)]: STUB} if k % 4 == 3 and answers else {}
@@ -106,7 +113,65 @@ def parallel_speedup() -> list[Row]:
     ]  # fmt: skip
 
 
-BENCHMARKS = [seconds_per_notebook, parallel_speedup]
+def autograded_ids(lesson: str) -> set[str]:
+    """grade_ids of the test cells the computer scores (not the manually graded answers)."""
+    cells = graded_cells(read_notebook(lesson_notebook(lesson)))
+    return {nbgrader_meta(c)["grade_id"] for c in cells
+            if nbgrader_meta(c).get("grade") and not nbgrader_meta(c).get("solution")}  # fmt: skip
+
+
+def _stock_autograde(lesson: str, submissions: Path, root: Path) -> tuple[float, dict]:
+    """Seconds for one `nbgrader autograde` of every submission (the release is set-up, not
+    timed) and each student's total automatic score."""
+    new_course(root, [lesson])
+    nbgrader(root, "generate_assignment", lesson, "--force")
+    for path in sorted(submissions.glob(f"*/{lesson}.ipynb")):
+        submit(root, lesson, path.parent.name, read_notebook(path))
+    start = time.perf_counter()
+    autograde(root, lesson)
+    seconds = time.perf_counter() - start
+    automatic = autograded_ids(lesson)
+    totals = {student: sum(score for gid, (score, _) in grades.items() if gid in automatic)
+              for student, grades in scores(root, lesson).items()}  # fmt: skip
+    return seconds, totals
+
+
+def _differences(results: list[dict], stock: dict[str, float]) -> list[str]:
+    """One line for each student whose total automatic score differs between the two."""
+    ours = {r["student"]: (None if r["error"] else r["score"]) for r in results}
+    return [f"{student}: make grade {ours.get(student)}, nbgrader {stock.get(student)}"
+            for student in sorted(set(ours) | set(stock))
+            if ours.get(student) is None or student not in stock
+            or abs(ours[student] - stock[student]) > 1e-9]  # fmt: skip
+
+
+def against_nbgrader(lesson: str = "01-perceptron") -> list[Row]:
+    """`make grade -j 1` (model-solution check included) against one stock `nbgrader autograde`
+    of the same class (no corrupt notebook), wall time and scores."""
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = synthetic_class(lesson, Path(tmp) / "class", corrupt=False)
+        ours, results = _grade(lesson, folder, 1)
+        stock, totals = _stock_autograde(lesson, folder, Path(tmp) / "course")
+    differ = _differences(results, totals)
+    for line in differ:
+        print(f"against_nbgrader, {lesson}: {line}")
+    median = statistics.median(r["seconds"] for r in results)
+    what = f"grading {lesson}, {len(results)} students (none corrupt)"
+    sandboxes = sorted({str(r.get("sandbox", "?")) for r in results})
+    box = "" if sandboxes == ["bwrap"] else f", sandbox: {'; '.join(sandboxes)}"
+    return [
+        (f"{what}: `make grade -j 1` wall time (model-solution check included{box})",
+         f"{ours:.1f} s", "(reference)"),
+        (f"{what}: stock `nbgrader autograde` wall time (one run)", f"{stock:.1f} s",
+         "(reference)"),
+        (f"{what}: nbgrader time / `make grade -j 1` time", f"{stock / ours:.2f}x", ">= 4x"),
+        (f"{what}: median seconds per notebook, `make grade -j 1`", f"{median:.2f} s", "<= 3 s"),
+        (f"{what}: same total automatic score as nbgrader for every student",
+         "yes" if not differ else f"NO ({', '.join(d.split(':')[0] for d in differ)})", "yes"),
+    ]  # fmt: skip
+
+
+BENCHMARKS = [seconds_per_notebook, parallel_speedup, against_nbgrader]
 
 if __name__ == "__main__":
     for bench in BENCHMARKS:
