@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from grading.course import cell_text, nbgrader_meta
+from utils.checks import ATOL, RTOL
 
 HIDDEN = re.compile(r"^[ \t]*### BEGIN HIDDEN TESTS[^\n]*\n(.*?)^[ \t]*### END HIDDEN TESTS[^\n]*\n?",
                     re.S | re.M)  # fmt: skip
@@ -90,8 +91,8 @@ class Call:
     swaps: dict[str, str]  # student name -> reference function bound in its place
     expected: object = None
     judge: object = None
-    rtol: float = 1e-7
-    atol: float = 0.0
+    rtol: float = RTOL
+    atol: float = ATOL
 
 
 @dataclass
@@ -171,7 +172,7 @@ class Replayer:
                     swapped[name] = target
             return swapped
 
-        def check_function(fn, reference, cases, name, rtol=1e-7, atol=0.0):
+        def check_function(fn, reference, cases, name, rtol=RTOL, atol=ATOL):
             cases = list(cases)
             if not isinstance(fn, Stub):
                 problems.append(f"{grade_id}: check_function({name!r}) tests {fn!r}, not a "

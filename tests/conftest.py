@@ -29,3 +29,21 @@ def fresh_pyplot():
         yield
         style.projector_mode(False)
     plt.close("all")
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config, items):
+    """Keep each xdist_group on one worker. pytest-xdist 3.8 marks a test's group by renaming it
+    through `item._nodeid`, which pytest 9 no longer reads (it names tests by `item._id`), so
+    `--dist loadgroup` spread a group's tests, and ran its module fixtures, on every worker."""
+    if not getattr(config.option, "loadgroup", False):
+        return
+    from _pytest.nodeid import coerce_node_id
+
+    for item in items:
+        marks = item.iter_markers("xdist_group")
+        names = sorted(
+            {str(m.args[0] if m.args else m.kwargs.get("name", "default")) for m in marks}
+        )
+        if names and "@" not in item.nodeid:
+            item._id = coerce_node_id(f"{item.nodeid}@{'_'.join(names)}")

@@ -286,7 +286,9 @@ def step(z):
     return (np.asarray(z) >= 0).astype(np.int64)
 """
 
-FAKE_RUNS = FIND_RUNNER + """import re
+FAKE_RUNS = (
+    FIND_RUNNER
+    + """import re
 
 _ip = get_ipython()
 _real_run_cell = _ip.run_cell
@@ -303,16 +305,22 @@ R["integrity"] = lambda shell, baseline: []
 R["State"].flags.clear()
 R["note"] = lambda flag: None
 """
+)
 
-FORGED_REPLY = FIND_RUNNER + """
+FORGED_REPLY = (
+    FIND_RUNNER
+    + """
 R["wire"].send(R["Channel"].replies, {"re": 999, "status": "ok", "outputs": []})
 
 
 def step(z):
     return (np.asarray(z) >= 0).astype(np.int64)
 """
+)
 
-RECORD_SEQ = FIND_RUNNER + """
+RECORD_SEQ = (
+    FIND_RUNNER
+    + """
 _receive = R["wire"].receive
 SEQ = [0]
 
@@ -325,6 +333,7 @@ def _recording(fd, deadline=None):
 
 R["wire"].receive = _recording
 """
+)
 
 OWN_REPLY_AND_HANG = """import signal
 import time
@@ -338,23 +347,31 @@ while True:  # never reads the next request
 
 SLEEPY = "import time\n\ntime.sleep(9)\n"
 
-MANY_FLAGS = FIND_RUNNER + """
+MANY_FLAGS = (
+    FIND_RUNNER
+    + """
 R["State"].flags.extend(f"flag {i}" for i in range(50_000))
 
 
 def step(z):
     return (np.asarray(z) >= 0).astype(np.int64)
 """
+)
 
-ODD_FLAG = FIND_RUNNER + """
+ODD_FLAG = (
+    FIND_RUNNER
+    + """
 R["State"].flags.append({"not": "a string"})
 
 
 def step(z):
     return (np.asarray(z) >= 0).astype(np.int64)
 """
+)
 
-FORMULA_FLAGS = FIND_RUNNER + """
+FORMULA_FLAGS = (
+    FIND_RUNNER
+    + """
 R["State"].flags[:0] = ['=HYPERLINK("http://evil.example/","click me")',
                             "\\x1b[2J\\x1b[1;1Hall 11 points, nothing to see\\r\\x07"]
 
@@ -362,6 +379,7 @@ R["State"].flags[:0] = ['=HYPERLINK("http://evil.example/","click me")',
 def step(z):
     return (np.asarray(z) >= 0).astype(np.int64)
 """
+)
 
 # ---- rule 10: fair to correct answers the grader has to answer for
 
