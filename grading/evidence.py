@@ -17,14 +17,16 @@ MAX_TEXT = 25_000  # characters of one stream output or text value
 MAX_IMAGE = 800_000  # characters of one base64 image
 MIME_TYPES = ("image/png", "text/html", "text/plain")
 STATUSES = ("ok", "error", "timeout")
-CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# Terminal escapes: colours and cursor moves (CSI), window titles (OSC), two-byte ones.
+ANSI = re.compile(r"\x1b(\[[0-9;?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)?|[@-Z\\-_])")
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")  # and lone surrogates
 
 
 def text(value: object, limit: int = MAX_TEXT) -> str:
     """A string from the sandbox, control characters removed (newlines and tabs kept) and cut."""
     if not isinstance(value, str):
         raise ProtocolError(f"a {type(value).__name__} where text belongs")
-    return CONTROL.sub("", value[:limit])
+    return CONTROL.sub("", ANSI.sub("", value[:limit]))
 
 
 def flags(reply: dict) -> list[str]:
@@ -90,3 +92,15 @@ def problems(reply: dict) -> list[str]:
     if not isinstance(raw, list):
         raise ProtocolError("problems that are not a list")
     return [text(p, MAX_FLAG) for p in raw[:MAX_FLAGS]]
+
+
+def scrubbed(value: object) -> object:
+    """value with every string made valid UTF-8 (a lone surrogate, from a reply or from the
+    notebook's own JSON, would crash the writing of every file after it)."""
+    if isinstance(value, str):
+        return value.encode("utf-8", "replace").decode("utf-8")
+    if isinstance(value, list):
+        return [scrubbed(item) for item in value]
+    if isinstance(value, dict):
+        return {scrubbed(key): scrubbed(item) for key, item in value.items()}
+    return value

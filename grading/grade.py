@@ -27,6 +27,7 @@ BUDGET = 600  # seconds one whole submission may take
 GRACE = 5  # seconds after a time limit before the sandbox counts as stuck
 MAX_RESTARTS = 2
 MAX_FLAGS = 60
+MAX_DETAILS = 20  # full verdicts of failed hidden calls kept for the instructor
 
 
 @dataclass
@@ -57,7 +58,8 @@ def new_result(job: Job, source_nb: dict) -> dict:
     """A result with every test cell at 0 and the lesson's maximum score."""
     result = {"student": job.student, "lesson": job.lesson, "error": job.error, "flags": [],
               "notes": [], "grades": {}, "score": 0.0, "max_score": 0.0, "manual": [],
-              "sandbox": "", "seconds": 0.0, "instructor": [], "cacheable": False}  # fmt: skip
+              "sandbox": "", "seconds": 0.0, "instructor": [], "details": [],
+              "cacheable": False}  # fmt: skip
     for cell in source_nb["cells"]:
         meta = nbgrader_meta(cell)
         if meta.get("grade"):
@@ -98,7 +100,7 @@ def grade_one(job: Job, box: Sandbox | None = None) -> dict:
         box.close()
     result["score"] = 0.0 if result["error"] else sum(s for s, _ in result["grades"].values())
     result["seconds"] = round(time.perf_counter() - started, 3)
-    return result
+    return evidence.scrubbed(result)
 
 
 def parse(notebook: bytes | None, result: dict) -> dict | None:
@@ -344,11 +346,14 @@ class Grading:
             reply = self.request(message, seconds + GRACE, serve)
             if reply.get("op") == "forked-ended":
                 ended = True
-                verdict = f"{call.name}: the notebook's process ended during the call"
-            else:
-                verdict = trusted.judge_answer(call, *evidence.call_reply(reply))
+                failures.append(f"hidden test {call.name}: the notebook's process ended during it")
+                continue
+            ok, value, error = evidence.call_reply(reply)
+            verdict = trusted.judge_answer(call, ok, value, error)
             if verdict:
-                failures.append(f"hidden test {verdict}")
+                failures.append(f"hidden test {trusted.for_student(call, ok, verdict)}")
+                if len(self.result["details"]) < MAX_DETAILS:  # for the instructor only
+                    self.result["details"].append(f"{plan.grade_id}: {verdict}"[:2000])
         if not ended and self.request({"op": "end"}, 10).get("op") != "forked-ended":
             event = self.sandbox().receive_event(10)  # the parent: its child has ended
             if event.get("op") != "forked-ended":

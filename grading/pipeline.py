@@ -215,13 +215,13 @@ def grade_lesson(lesson: str, submissions: Path, out: Path, jobs: int = 1,
         if result.get("feedback"):
             target = out / "feedback" / result["student"] / lesson / "feedback.html"
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(result["feedback"])
+            target.write_text(result["feedback"], encoding="utf-8", errors="replace")
     gradebook.record(
         db or f"sqlite:///{out / 'gradebook.db'}", lesson, source_notebook(lesson), ordered
     )
     write_csv(out / f"grades-{lesson}.csv", ordered)
     summary = summarise(lesson, ordered, len(todo), elapsed, how)
-    (out / f"summary-{lesson}.txt").write_text(summary)
+    (out / f"summary-{lesson}.txt").write_text(summary, encoding="utf-8", errors="replace")
     if not quiet:
         print(summary)
     return ordered

@@ -18,6 +18,7 @@ import functools
 import inspect
 import random
 import re
+import resource
 import signal
 import sys
 import threading
@@ -304,6 +305,36 @@ def _parameters(fn: Callable) -> tuple[inspect.Parameter, ...] | None:
         return None
 
 
+HEADROOM = 2 * 2**30  # bytes instructor code may allocate on a submission's data
+
+
+@contextlib.contextmanager
+def memory_headroom(extra: int = HEADROOM):
+    """Cap this process's address space at what it uses now plus `extra` for the block, so a
+    reference or judge fed hostile shapes (an (n, 1) + (n,) broadcast) gets a MemoryError
+    instead of the grader's machine."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    used = _address_space()
+    if used is None:
+        yield
+        return
+    cap = used + extra if hard == resource.RLIM_INFINITY else min(hard, used + extra)
+    resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+
+
+def _address_space() -> int | None:
+    """This process's virtual memory size in bytes (None where /proc does not tell)."""
+    try:
+        with open("/proc/self/statm") as handle:
+            return int(handle.read().split()[0]) * resource.getpagesize()
+    except (OSError, ValueError, IndexError):
+        return None
+
+
 def fitted(fn: Callable, args: list, kwargs: dict) -> tuple[list, dict]:
     """args and kwargs cut to what fn takes: a student's helper may have an extra optional
     argument that the reference standing in for it does not know."""
@@ -337,7 +368,7 @@ def proxy_server(plan: CellPlan, swaps: dict[str, str], seconds: float) -> Calla
         fn = plan.references[target]
         args, kwargs = fitted(fn, list(args), {k: v for k, v in kwargs.items() if type(k) is str})
         try:
-            with time_limit(seconds), np.errstate(all="ignore"):
+            with time_limit(seconds), memory_headroom(), np.errstate(all="ignore"):
                 return {"ok": True, "value": fn(*args, **kwargs)}
         except Exception as failure:  # noqa: BLE001 - the student's inputs did not fit
             return {"ok": False, "error": f"raised {type(failure).__name__}: {failure}"[:600]}
@@ -349,13 +380,14 @@ JUDGE_SECONDS = 60  # a judge or comparison of one answer
 
 
 def judge_answer(call: Call, ok: bool, value: object, error: str) -> str | None:
-    """None when the student's answer to a call is right, else what is wrong (no hidden code)."""
+    """None when the student's answer to a call is right, else what is wrong (no hidden code;
+    for the instructor: it may quote expected values, see for_student)."""
     from utils.checks import check_result
 
     if not ok:
         return f"{call.name}: {error}"
     try:
-        with time_limit(JUDGE_SECONDS), np.errstate(all="ignore"):
+        with time_limit(JUDGE_SECONDS), memory_headroom(), np.errstate(all="ignore"):
             if call.judge is not None:
                 call.judge(*copy.deepcopy(call.args), value)
             else:
@@ -367,3 +399,28 @@ def judge_answer(call: Call, ok: bool, value: object, error: str) -> str | None:
         return (f"{call.name}: the answer could not be checked "
                 f"({type(failure).__name__}: {str(failure)[:300]})")  # fmt: skip
     return None
+
+
+FAILED_CALL = [  # what a failed hidden call may tell the student (the sandbox's text is untrusted)
+    (re.compile(r"ran longer than the time limit"), "ran longer than the time limit"),
+    (
+        re.compile(r"cannot compare"),
+        "returned something other than numbers, arrays or tuples/lists/dicts of them",
+    ),  # fmt: skip
+    (re.compile(r"is not defined"), "is not defined (or not a function)"),
+    (re.compile(r"\braised ([A-Za-z_][A-Za-z0-9_.]{0,60})"), r"raised \1"),
+]
+EXPECTED = re.compile(r"\b(should be|expected) [^,;:()\n]*")
+
+
+def for_student(call: Call, ok: bool, verdict: str) -> str:
+    """A hidden call's verdict as the student may see it: what kind of thing was wrong, never an
+    expected value, a reference's result or a hidden input."""
+    if not ok:
+        for pattern, shown in FAILED_CALL:
+            match = pattern.search(verdict)
+            if match:
+                return f"{call.name}: {match.expand(shown)} on a hidden input"
+        return f"{call.name}: failed on a hidden input"
+    first = verdict.splitlines()[0] if verdict else ""
+    return EXPECTED.sub(lambda m: f"{m.group(1)} something else", first)[:300]

@@ -163,3 +163,17 @@ def test_formulas_and_escapes_never_reach_the_spreadsheet_or_terminal(batch):
 def test_a_flood_of_flags_is_capped(batch):
     _, results = batch
     assert 0 < len(results["23a-many-flags"]["flags"]) <= 60
+
+
+def test_feedback_on_hidden_calls_shows_no_expected_value_nor_hidden_input(batch):
+    out, results = batch
+    page = (out / "feedback" / "31-leak-expected-values" / LESSON / "feedback.html").read_text()
+    assert "hidden input: [" not in page and "expected 1" not in page and "expected 0" not in page
+    assert "raised ValueError on a hidden input" in page  # what kind of failure, still said
+    assert any("expected" in d for d in results["31-leak-expected-values"]["details"])
+
+
+def test_a_reference_fed_hostile_shapes_gets_a_memory_error_not_the_machine(batch):
+    out, _ = batch
+    page = (out / "feedback" / "30-memory-bomb" / LESSON / "feedback.html").read_text()
+    assert "MemoryError" in page

@@ -10,6 +10,7 @@ numpy (torch tensors become arrays on the sending side, when torch is loaded the
 from __future__ import annotations
 
 import os
+import re
 import select
 import struct
 import sys
@@ -23,6 +24,7 @@ MAX_DIMS = 32
 MAX_INT_DIGITS = 4000
 DTYPE_KINDS = "biufc"  # bool, signed and unsigned int, float, complex
 _U32, _I64, _F64 = struct.Struct(">I"), struct.Struct(">q"), struct.Struct(">d")
+INTEGER = re.compile(r"-?[0-9]+")  # ASCII digits only (str.isdigit takes "²" and the like)
 
 
 class WireError(ValueError):
@@ -138,7 +140,7 @@ class _Reader:
             text = self.text()
             if tag == b"s":
                 return text
-            if len(text) > MAX_INT_DIGITS or not text.lstrip("-").isdigit():
+            if len(text) > MAX_INT_DIGITS or not INTEGER.fullmatch(text):
                 raise WireError("a malformed integer")
             return int(text)
         if tag in (b"a", b"g"):
@@ -190,7 +192,10 @@ class _Reader:
             size *= n
             if size > len(self.data) - self.at:
                 raise WireError(f"an array of shape {shape} longer than the message")
-        array = np.frombuffer(self.take(size), dtype=dtype).reshape(shape).copy()
+        try:  # an empty array may still claim a shape numpy cannot make
+            array = np.frombuffer(self.take(size), dtype=dtype).reshape(shape).copy()
+        except ValueError as problem:
+            raise WireError(f"an array of shape {shape}: {problem}") from None
         return array[()] if scalar and ndim == 0 else array
 
 
@@ -204,6 +209,7 @@ def send(fd: int, message: dict, deadline: float | None = None) -> None:
         raise WireError(f"a message of {len(body)} bytes (at most {MAX_MESSAGE})")
     data = memoryview(_U32.pack(len(body)) + body)
     while data:
+        _in_time(deadline)
         try:
             written = os.write(fd, data[: 2**20])
         except BlockingIOError:
@@ -226,6 +232,7 @@ def receive(fd: int, deadline: float | None = None) -> dict:
 def _read_exact(fd: int, n: int, deadline: float | None) -> bytes:
     chunks, left = [], n
     while left:
+        _in_time(deadline)
         try:
             chunk = os.read(fd, min(left, 2**20))
         except BlockingIOError:
@@ -236,6 +243,12 @@ def _read_exact(fd: int, n: int, deadline: float | None) -> bytes:
         chunks.append(chunk)
         left -= len(chunk)
     return b"".join(chunks)
+
+
+def _in_time(deadline: float | None) -> None:
+    """TimeoutError once the deadline has passed, even while the other side keeps data coming."""
+    if deadline is not None and time.monotonic() > deadline:
+        raise TimeoutError("no answer in time")
 
 
 def _wait(fd: int, deadline: float | None, write: bool) -> None:

@@ -381,6 +381,68 @@ def step(z):
 """
 )
 
+SURROGATE = """print("\\ud800")  # a lone surrogate: no valid UTF-8 in any file written from it
+
+
+def step(z):
+    return (np.asarray(z) >= 0).astype(np.int64)
+"""
+
+PROXY_FLOOD = (
+    FIND_RUNNER
+    + """import os
+import select
+import signal
+import struct
+
+signal.signal(signal.SIGALRM, signal.SIG_IGN)
+_body = R["wire"].encode({"ref": "step", "args": [None] * 8000, "kwargs": {}})
+_frames = (struct.pack(">I", len(_body)) + _body) * 8
+os.set_blocking(R["Channel"].replies, False)
+os.set_blocking(R["Channel"].requests, False)
+_pending = memoryview(_frames)
+while True:  # keep the grader's pipe full of requests to answer, throw its answers away
+    _readable, _writable, _ = select.select([R["Channel"].requests], [R["Channel"].replies], [])
+    if _readable:
+        try:
+            os.read(R["Channel"].requests, 1 << 20)
+        except BlockingIOError:
+            pass
+    if _writable:
+        try:
+            _pending = _pending[os.write(R["Channel"].replies, _pending) :]
+        except BlockingIOError:
+            pass
+        if len(_pending) < len(_frames) // 2:
+            _pending = memoryview(bytes(_pending) + _frames)
+"""
+)
+
+MEMORY_BOMB = """def perceptron_step(X, y, w, b, lr):
+    try:  # the grader answers perceptron_output: make its reference broadcast to (n, n)
+        perceptron_output(np.ones((30_000, 1)), np.ones(1), np.ones((30_000, 1)))
+    except Exception as error:
+        print("the grader said:", str(error)[:200])
+    return np.asarray(w, dtype=np.float64), float(b)
+"""
+
+LEAKY_SIGMOID = """def sigmoid(z):
+    z = np.asarray(z, dtype=np.float64)
+    if z.size > 4:  # not a visible example: make the grader show the input
+        raise ValueError("hidden input: " + repr(z.tolist()))
+    e = np.exp(-np.abs(z))
+    return np.where(z >= 0, 1 / (1 + e), e / (1 + e))
+"""
+
+LEAKY_STEP = """def step(z):
+    z = np.asarray(z)
+    if z.size > 5:  # not a visible example: a wrong answer, to see what was expected
+        return np.full(z.shape, -7)
+    return (z >= 0).astype(np.int64)
+"""
+
+STUB_OUTPUT = "def perceptron_output(X, w, b):\n    raise NotImplementedError()\n"
+
 # ---- rule 10: fair to correct answers the grader has to answer for
 
 EXTRA_ARGUMENT_STEP = """def perceptron_step(X, y, w, b, lr, verbose=False):
@@ -542,6 +604,21 @@ def main() -> None:
                                     "train-perceptron": EXTRA_ARGUMENT_TRAIN})  # fmt: skip
     add("27-extra-argument", extra, zero("perceptron-step-tests"),
         issue="rule 10: a wrong helper with an extra optional argument costs only its own cell")  # fmt: skip
+    add("28-surrogate", answer(solved, source, {"step": SURROGATE}), FULL,
+        issue="rule 5: a lone surrogate in the output is no crash of the batch or its files")  # fmt: skip
+    flood = copy.deepcopy(solved)
+    at = [grade_id(c) for c in flood["cells"]].index("step") + 1
+    flood["cells"].insert(at, code_cell(PROXY_FLOOD))
+    add("29-proxy-flood", flood, FULL, flagged=True,
+        issue="rule 5: a flood of requests for the grader to answer cannot outrun the deadline")  # fmt: skip
+    bomb = answer(
+        solved, source, {"perceptron-step": MEMORY_BOMB, "perceptron-output": STUB_OUTPUT}
+    )
+    add("30-memory-bomb", bomb, zero("perceptron-output-tests", "perceptron-step-tests"),
+        issue="rule 5: a reference fed hostile shapes gets no more memory than it needs")  # fmt: skip
+    leak = answer(solved, source, {"sigmoid": LEAKY_SIGMOID, "step": LEAKY_STEP})
+    add("31-leak-expected-values", leak, zero("step-tests", "sigmoid-tests"),
+        issue="rule 2: feedback on hidden calls shows no expected value and no hidden input")  # fmt: skip
     # Written by the test: links, refused at collection (git would keep them as links).
     add("26a-symlinked-notebook", None, zero(*POINTS), error=True,
         issue="rule 6: a notebook that is a link to another student's is refused")  # fmt: skip
