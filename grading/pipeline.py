@@ -136,9 +136,10 @@ def check_model_solution(lesson: str, template: Job) -> dict:
 
 
 def failing_cells(result: dict) -> list[str]:
-    """One line for each test cell that did not pass, with why (from its feedback record)."""
-    return [f"  {gid}: 0 of {points:g}" for gid, (score, points) in result["grades"].items()
-            if score < points]  # fmt: skip
+    """A line for each test cell that did not pass, then the first verdicts of its hidden calls."""
+    lines = [f"  {gid}: 0 of {points:g}" for gid, (score, points) in result["grades"].items()
+             if score < points]  # fmt: skip
+    return lines + [f"    {detail.splitlines()[0]}" for detail in result["details"][:5]]
 
 
 # ---------------------------------------------------------------- the batch
