@@ -1,7 +1,7 @@
 """Grading benchmarks: a synthetic class of 30 students for every lesson, graded in sandboxes.
 
-Every fourth student is partly wrong (one answer left as the stub), every tenth broken (a corrupt
-notebook), the rest correct. Reports the median seconds per notebook with -j 1 (sandbox and
+Every fourth student is partly wrong (one answer left as released, a stub), every tenth broken
+(a corrupt notebook), the rest correct. Reports the median seconds per notebook with -j 1 (sandbox and
 kernel start included) per lesson, the -j 2 speed-up over -j 1 on lesson 01, and `make grade -j 1`
 against one stock `nbgrader autograde` of the same class of lesson 01 (no corrupt notebook:
 nbgrader stops at one). Set NN_BENCH_STUDENTS to grade a smaller class.
@@ -36,7 +36,6 @@ from grading.course import (  # noqa: E402
 )
 
 STUDENTS = int(os.environ.get("NN_BENCH_STUDENTS", "30"))
-STUB = "# YOUR CODE HERE\nraise NotImplementedError()"
 Row = tuple[str, str, str]
 
 
@@ -55,15 +54,18 @@ def synthetic_class(lesson: str, folder: Path, students: int = STUDENTS,
     """students folders of <student>/<lesson>.ipynb: correct, partly wrong and broken (corrupt)."""
     source = read_notebook(lesson_notebook(lesson))
     released = read_notebook(lesson_notebook(lesson, LESSONS))
-    answers = [nbgrader_meta(c)["grade_id"] for c in graded_cells(source)
-               if nbgrader_meta(c).get("solution") and c["cell_type"] == "code"]  # fmt: skip
+    # An exercise left as released: its def line and `raise NotImplementedError()`.
+    stubs = {nbgrader_meta(c)["grade_id"]: "".join(c["source"]) for c in graded_cells(released)
+             if nbgrader_meta(c).get("solution") and c["cell_type"] == "code"}  # fmt: skip
+    answers = list(stubs)
     for k in range(students):
         target = folder / f"student{k:02d}" / f"{lesson}.ipynb"
         target.parent.mkdir(parents=True, exist_ok=True)
         if corrupt and k % 10 == 9:
             target.write_text('{"cells": [ broken')
             continue
-        overrides = {answers[k % len(answers)]: STUB} if k % 4 == 3 and answers else {}
+        left = answers[k % len(answers)] if k % 4 == 3 and answers else None
+        overrides = {left: stubs[left]} if left else {}
         target.write_text(json.dumps(answer(released, source, overrides)))
     return folder
 
