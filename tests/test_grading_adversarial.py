@@ -6,12 +6,11 @@ import csv
 import json
 import shutil
 import sqlite3
-import warnings
 from pathlib import Path
 
 import pytest
+from sandbox_helpers import need_bwrap
 
-from grading import sandbox
 from grading.collect import MAX_NOTEBOOK_BYTES
 from grading.gradebook import scores as gradebook_scores
 from grading.pipeline import grade_lesson
@@ -27,17 +26,9 @@ BUDGET = 40  # seconds a submission may take: 22-over-budget needs 54
 pytestmark = pytest.mark.xdist_group("grading-adversarial")
 
 
-def _need_bwrap():
-    how = sandbox.probe()
-    if how.kind != "bwrap":
-        message = f"!!!!!!!! NO BUBBLEWRAP SANDBOX ({how.reason}): the adversarial suite SKIPS"
-        warnings.warn(message, stacklevel=2)
-        pytest.skip(message)
-
-
 @pytest.fixture(scope="module")
 def batch(tmp_path_factory):
-    _need_bwrap()
+    need_bwrap("the adversarial suite's tests")
     out = tmp_path_factory.mktemp("adversarial")
     submissions = out / "submissions"
     shutil.copytree(HERE / "submissions", submissions)

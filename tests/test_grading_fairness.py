@@ -11,14 +11,13 @@ import fcntl
 import json
 import os
 import re
-import warnings
 from pathlib import Path
 
 import numpy as np
 import pytest
+from sandbox_helpers import need_bwrap
 
 import utils.checks
-from grading import sandbox
 from grading.course import SOLUTIONS, cell_text, lesson_ids, lesson_notebook, read_notebook
 from grading.pipeline import grade_lesson
 
@@ -30,14 +29,6 @@ HIDDEN = re.compile(
 )
 
 pytestmark = pytest.mark.xdist_group("grading-fairness")
-
-
-def _need_bwrap():
-    how = sandbox.probe()
-    if how.kind != "bwrap":
-        message = f"!!!!!!!! NO BUBBLEWRAP SANDBOX ({how.reason}): the fairness suite SKIPS"
-        warnings.warn(message, stacklevel=2)
-        pytest.skip(message)
 
 
 @pytest.fixture(scope="session")
@@ -70,7 +61,7 @@ def test_every_case_has_a_submission_and_every_submission_a_case():
 
 @pytest.mark.parametrize("case", sorted(EXPECTED))
 def test_case_gets_its_points(batches, case):
-    _need_bwrap()
+    need_bwrap("the fairness suite's tests")
     expected = EXPECTED[case]
     got = batches(expected["lesson"])[case]
     assert not got["error"], got["error"]

@@ -11,11 +11,11 @@ import subprocess
 import sys
 import textwrap
 import time
-import warnings
 from pathlib import Path
 
 import numpy as np
 import pytest
+from sandbox_helpers import need_bwrap
 
 from grading import sandbox
 from grading.sandbox import Limits, Sandbox
@@ -24,14 +24,6 @@ REPO = Path(__file__).resolve().parents[1]
 MiB = 2**20
 
 pytestmark = pytest.mark.xdist_group("grading-jail")
-
-
-def _need_bwrap():
-    how = sandbox.probe()
-    if how.kind != "bwrap":
-        message = f"!!!!!!!! NO BUBBLEWRAP SANDBOX ({how.reason}): the jail's tests SKIP"
-        warnings.warn(message, stacklevel=2)
-        pytest.skip(message)
 
 
 def run(box: Sandbox, code: str, timeout: int = 30) -> dict:
@@ -112,7 +104,7 @@ print(json.dumps(got))
 
 
 def test_no_new_user_namespace_inside():
-    _need_bwrap()
+    need_bwrap("the jail's tests")
     with Sandbox("x.ipynb", b"{}") as box:
         got = run(box, USERNS)
     assert got["unshare -U"] != 0, got
@@ -199,7 +191,7 @@ print(json.dumps(sorted(set(hits))[:20]))
 
 
 def test_no_host_path_visible_inside():
-    _need_bwrap()
+    need_bwrap("the jail's tests")
     needles = {str(REPO), os.path.realpath(REPO)}
     if sys.prefix != sys.base_prefix:  # a venv: shown at /opt/venv (a Python's own prefix is not)
         needles |= {sys.prefix, os.path.realpath(sys.prefix)}
@@ -228,7 +220,7 @@ except OSError as error:
 
 
 def test_concurrent_runs_get_their_own_uids(tmp_path):
-    _need_bwrap()
+    need_bwrap("the jail's tests")
     limits = {"processes": 12}
     first = grader(FILL, limits, tmp_path)
     second = None
@@ -280,7 +272,7 @@ def alive(pid: int, uid: int | None = None) -> bool:
 
 
 def test_scratch_is_one_capped_tmpfs_and_nothing_stays_on_the_host(tmp_path):
-    _need_bwrap()
+    need_bwrap("the jail's tests")
     cap = 96 * MiB
     free = os.statvfs(tmp_path).f_bavail * os.statvfs(tmp_path).f_frsize
     run_ = grader(FLOOD, {"tmpfs_bytes": cap}, tmp_path)
@@ -342,7 +334,7 @@ print(json.dumps({"shapes": [images.shape, test_images.shape], "labels": labels.
 
 @pytest.mark.parametrize("where", ["NN_WORKBOOK_DATA", "data/mnist"])
 def test_mnist_is_there_read_only_from_where_the_loader_finds_it(where, tmp_path, monkeypatch):
-    _need_bwrap()
+    need_bwrap("the jail's tests")
     from utils import mnist
 
     idx_files(tmp_path / "shared" / "datasets" / "mnist-mini")
@@ -395,7 +387,7 @@ print(json.dumps(got))
 
 
 def test_what_held_before_still_holds():
-    _need_bwrap()
+    need_bwrap("the jail's tests")
     limits = Limits()
     with Sandbox("x.ipynb", b"{}", limits=limits) as box:
         got = run(box, KEPT)

@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from browser_helpers import free_port
+from sandbox_helpers import need_bwrap
 
 from grading import sandbox, trusted
 from grading.course import (
@@ -342,3 +343,20 @@ def test_a_sandbox_that_cannot_start_is_a_flagged_error_never_a_zero_or_cached(
     monkeypatch.setattr(grading.grade, "Sandbox", real)
     again = {r["student"]: r for r in grade_lesson(LESSON, folder, tmp_path / "out", quiet=True)}
     assert again["bob"]["score"] == 9 and not again["bob"]["error"]
+
+
+def test_a_sandbox_without_the_course_stops_the_batch(tmp_path, monkeypatch):
+    """Rule 9: `utils` not importable inside (here: left out of the jail) used to give every
+    student 0; now the model solution cannot start, and the batch stops saying so."""
+    from grading.pipeline import ModelSolutionFailed
+    from grading.sandbox import jail
+
+    need_bwrap("the test of a jail without the course (the fallback has no jail) does")
+    course = jail._course_files
+    monkeypatch.setattr(
+        jail, "_course_files", lambda: [f for f in course() if "/utils/" not in f[0]]
+    )
+    with pytest.raises(ModelSolutionFailed) as stopped:
+        grade_lesson(LESSON, _class_of_two(tmp_path / "in"), tmp_path / "out", quiet=True)
+    assert "could not start" in str(stopped.value) and "utils" in str(stopped.value)
+    assert not (tmp_path / "out" / f"grades-{LESSON}.csv").exists()
