@@ -247,8 +247,10 @@ class Grading:
         test stays the student's (that gains nothing, and saves the round trips)."""
         return {name: target for name, target in swaps.items() if name not in self.passed}
 
-    def code(self, source: str, proxies: dict | None = None, plan=None) -> dict:
-        """Run code as a cell; its validated outcome."""
+    def code(self, source: str, proxies: dict[str, str] | None = None,
+             plan: trusted.CellPlan | None = None) -> dict:  # fmt: skip
+        """Run code as a cell (proxies: the names the grader answers, from the plan's
+        references); its validated outcome."""
         timeout = self.job.timeout
         serve = trusted.proxy_server(plan, proxies, CALL_TIMEOUT) if proxies else None
         message = {"op": "run", "code": source, "timeout": timeout, "proxies": list(proxies or {})}

@@ -148,6 +148,14 @@ def _judged_calls(lesson, grade_id, seed, monkeypatch):
     return calls
 
 
+def _passes_every_judge(lesson, grade_id, seeds, train, monkeypatch):
+    """train's answer to every judged case of the cell's hidden tests, for each draw, is accepted
+    (a judge raises AssertionError otherwise)."""
+    for seed in seeds:
+        for judge, args in _judged_calls(lesson, grade_id, seed, monkeypatch):
+            judge(*args, train(*args))
+
+
 def _perceptron_step(X, y, w, b, lr):
     """The perceptron trick, as the hidden tests swap it in for the student's."""
     w, b = np.array(w, dtype=np.float64), float(b)
@@ -197,11 +205,7 @@ def _train_perceptron(start, pocket=True):
 @pytest.mark.parametrize("start", sorted(STARTS))
 def test_the_perceptron_judges_take_the_pocket_however_it_was_seeded(start, monkeypatch):
     train = _train_perceptron(STARTS[start])
-    for seed in range(4):
-        for judge, args in _judged_calls(
-            "01-perceptron", "train-perceptron-tests", seed, monkeypatch
-        ):
-            judge(*args, train(*args))
+    _passes_every_judge("01-perceptron", "train-perceptron-tests", range(4), train, monkeypatch)
 
 
 @pytest.mark.xdist_group("fairness-judges")
@@ -251,6 +255,4 @@ def _train_mlp(start):
 @pytest.mark.parametrize("start", sorted(STARTS))
 def test_the_mlp_judge_takes_a_trained_network_however_it_was_seeded(start, monkeypatch):
     train = _train_mlp(STARTS[start])
-    for seed in range(2):
-        for judge, args in _judged_calls("04-backprop", "train-mlp-tests", seed, monkeypatch):
-            judge(*args, train(*args))
+    _passes_every_judge("04-backprop", "train-mlp-tests", range(2), train, monkeypatch)

@@ -154,9 +154,9 @@ class Sandbox:
     def _send(self, message: dict, deadline: float) -> None:
         try:
             wire.send(self._in, message, deadline)
-        except (BrokenPipeError, OSError) as problem:
-            if isinstance(problem, TimeoutError):
-                raise
+        except TimeoutError:
+            raise
+        except OSError as problem:  # a broken pipe: the process is gone
             raise SandboxDied(self._death() + f" ({problem})") from None
 
     def _receive(self, deadline: float) -> dict:
