@@ -46,7 +46,7 @@ def main(argv: list[str] | None = None) -> None:
         for path in generate_lessons(LESSONS, args.names or None):
             print(f"wrote {path.relative_to(LESSONS.parent)}")
     elif args.command == "grade":
-        from grading.pipeline import grade_lesson
+        from grading.batch import grade_lesson
 
         submissions = args.submissions or args.out / "submitted"
         grade_lesson(

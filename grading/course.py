@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import copy
-import json
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -74,82 +71,3 @@ def generate_lessons(dest: Path = LESSONS, lessons: list[str] | None = None) -> 
             staged.rename(target)
             written.extend(sorted(target.glob("*.ipynb")))
     return written
-
-
-def read_notebook(path: Path) -> dict:
-    """A notebook file as plain JSON data."""
-    return json.loads(path.read_text())
-
-
-def run_notebook(path: Path, workdir: Path, timeout: int) -> float:
-    """Run a notebook top to bottom in a fresh kernel inside `workdir`; return the seconds taken."""
-    import nbformat
-    from nbclient import NotebookClient
-
-    notebook = nbformat.read(path, as_version=4)
-    resources = {"metadata": {"path": str(workdir)}}
-    start = time.perf_counter()
-    # Raises CellExecutionError, naming the cell, on any error.
-    NotebookClient(notebook, timeout=timeout, kernel_name="python3", resources=resources).execute()
-    return time.perf_counter() - start
-
-
-def cell_text(cell: dict) -> str:
-    """A cell's source as one string (notebooks store it as a string or a list of lines)."""
-    source = cell.get("source", "")
-    return "".join(source) if isinstance(source, list) else str(source)
-
-
-def nbgrader_meta(cell: dict) -> dict:
-    """A cell's nbgrader metadata, empty for an ordinary cell."""
-    return cell.get("metadata", {}).get("nbgrader", {})
-
-
-def graded_cells(notebook: dict) -> list[dict]:
-    """The cells of a notebook that carry nbgrader metadata."""
-    return [cell for cell in notebook["cells"] if nbgrader_meta(cell)]
-
-
-def answer(student: dict, source: dict, overrides: dict[str, str] | None = None) -> dict:
-    """A student notebook with every answer cell filled in from the source (or from `overrides`)."""
-    answers = {
-        nbgrader_meta(cell)["grade_id"]: cell["source"]
-        for cell in graded_cells(source)
-        if nbgrader_meta(cell).get("solution")
-    }
-    answers.update(overrides or {})
-    filled = copy.deepcopy(student)
-    for cell in graded_cells(filled):
-        meta = nbgrader_meta(cell)
-        if meta.get("solution"):
-            cell["source"] = answers[meta["grade_id"]]
-    return filled
-
-
-def submit(root: Path, lesson: str, student: str, notebook: dict) -> Path:
-    """Place a student's notebook where nbgrader's autograde looks for it."""
-    name = lesson_notebook(lesson, root / "source").name
-    path = root / "submitted" / student / lesson / name
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(notebook, indent=1))
-    return path
-
-
-def autograde(root: Path, lesson: str) -> str:
-    """Autograde every submission of `lesson` in the course at `root`; return nbgrader's log."""
-    return nbgrader(root, "autograde", lesson, "--create", "--force")
-
-
-def scores(root: Path, lesson: str) -> dict[str, dict[str, tuple[float, float]]]:
-    """Per student, each graded cell's (score, max score) from the course's gradebook."""
-    from nbgrader.api import Gradebook
-
-    with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gb:
-        result = {}
-        for submission in gb.assignment_submissions(lesson):
-            result[submission.student_id] = {
-                grade.name: (grade.score, grade.max_score)
-                for notebook in submission.notebooks
-                for grade in notebook.grades
-            }
-        return result

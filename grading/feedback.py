@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import html
 
-from grading.trusted import visible_code
+from grading.judge import visible_code
 
 MAX_TEXT = 8000  # characters of one output shown
 MAX_IMAGE = 400_000  # base64 characters of one image shown
@@ -28,7 +28,7 @@ def render(lesson: str, student: str, cells: list[dict], runs: list[dict], resul
     parts.append("</p>")
     for cell, run in zip(cells, runs, strict=True):
         kind = cell["kind"]
-        if cell["cell_type"] == "markdown" and kind != "manual":
+        if cell["cell_type"] == "markdown" and kind != "written":
             continue
         parts.append("<div class='cell'>")
         if kind == "test":
@@ -37,7 +37,7 @@ def render(lesson: str, student: str, cells: list[dict], runs: list[dict], resul
             parts.append(f"<h3 class='{'pass' if ok else 'fail'}'>Tests {_e(cell['grade_id'])}: "
                          f"{score:g} / {points:g}</h3>")  # fmt: skip
             parts.append(f"<pre>{_e(visible_code(cell['source']))}</pre>")
-        elif kind == "manual":
+        elif kind == "written":
             parts.append(f"<h3>Written answer {_e(cell['grade_id'])} (marked by hand)</h3>")
             parts.append(f"<pre>{_e(_cut(cell['source']))}</pre>")
         else:

@@ -1,7 +1,7 @@
 """Grading one submission: its cells run in a sandbox, its hidden calls judged here.
 
 `grade_one` never raises: whatever a submission does becomes its result's error or flags. The
-score of a test cell comes only from `trusted.judge_answer` on the plain answers of its hidden
+score of a test cell comes only from `judge.judge_answer` on the plain answers of its hidden
 calls (grading/README.md, rule 1); what the sandbox says about its visible tests can only cost
 the cell, as a failing visible test does in nbgrader.
 """
@@ -16,8 +16,9 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-from grading import evidence, feedback, trusted
-from grading.course import SOLUTIONS, lesson_notebook, nbgrader_meta
+from grading import evidence, feedback, judge
+from grading.cells import nbgrader_meta
+from grading.course import SOLUTIONS, lesson_notebook
 from grading.restore import FLAGGED, restore
 from grading.sandbox import ProtocolError, Sandbox, SandboxDied, StartFailed, probe
 
@@ -74,7 +75,7 @@ def new_result(job: Job, source_nb: dict) -> dict:
 
 def launch(job: Job, wait: bool = True) -> Sandbox:
     """A sandbox for the job: its notebook inside, the lesson's imports made while it starts."""
-    replayer = trusted.replayer(job.lesson, source_notebook(job.lesson))
+    replayer = judge.replayer(job.lesson, source_notebook(job.lesson))
     data = Path(job.data) if job.data else None
     return Sandbox(lesson_notebook(job.lesson).name, job.notebook or b"", slot=job.slot,
                    data=data, figures=job.figures, preload=tuple(replayer.imports),
@@ -154,9 +155,9 @@ class Grading:
         self.stopped = ""  # why the remaining cells do not run
         self.passed: set[str] = set()  # the student's functions whose test cell passed
 
-    def plan_tests(self, source_nb: dict) -> dict[int, trusted.CellPlan]:
+    def plan_tests(self, source_nb: dict) -> dict[int, judge.CellPlan]:
         """The trusted plan of every test cell, its cases seeded by the submission."""
-        replayer = trusted.replayer(self.job.lesson, source_nb)
+        replayer = judge.replayer(self.job.lesson, source_nb)
         digest = hashlib.sha256((self.job.notebook or b"") + self.job.student.encode()).digest()
         seed = int.from_bytes(digest[:8], "big")
         plans = {}
@@ -177,7 +178,7 @@ class Grading:
         """Every cell in order, then the integrity check and the feedback page."""
         try:
             for index, cell in enumerate(self.cells):
-                if cell["cell_type"] == "code" and cell["kind"] != "manual":
+                if cell["cell_type"] == "code" and cell["kind"] != "written":
                     self.runs[index] = self.cell(index)
         finally:
             if self.box is not None:
@@ -248,11 +249,11 @@ class Grading:
         return {name: target for name, target in swaps.items() if name not in self.passed}
 
     def code(self, source: str, proxies: dict[str, str] | None = None,
-             plan: trusted.CellPlan | None = None) -> dict:  # fmt: skip
+             plan: judge.CellPlan | None = None) -> dict:  # fmt: skip
         """Run code as a cell (proxies: the names the grader answers, from the plan's
         references); its validated outcome."""
         timeout = self.job.timeout
-        serve = trusted.proxy_server(plan, proxies, CALL_TIMEOUT) if proxies else None
+        serve = judge.proxy_server(plan, proxies, CALL_TIMEOUT) if proxies else None
         message = {"op": "run", "code": source, "timeout": timeout, "proxies": list(proxies or {})}
         return evidence.run_reply(self.request(message, timeout + GRACE, serve))
 
@@ -288,7 +289,7 @@ class Grading:
         return (cell["cell_type"] == "code" and cell["kind"] in ("answer", "plain", "locked")
                 and self.runs[index].get("status") in ("ok", "error"))  # fmt: skip
 
-    def test(self, plan: trusted.CellPlan) -> dict:
+    def test(self, plan: judge.CellPlan) -> dict:
         """A test cell: visible code (with a nonce), then the hidden calls; scored here."""
         failures: list[str] = []
         outputs: list[dict] = []
@@ -331,7 +332,7 @@ class Grading:
             self.passed |= {call.fn for step in plan.steps for call in step.calls}
         return {"status": status, "outputs": outputs, "error": error, "failures": failures[:12]}
 
-    def hidden_calls(self, calls: list[trusted.Call], plan: trusted.CellPlan) -> list[str]:
+    def hidden_calls(self, calls: list[judge.Call], plan: judge.CellPlan) -> list[str]:
         """Make a step's calls in a child the sandbox forks for them; what was wrong."""
         failures = []
         reply = self.request({"op": "fork"}, 10)
@@ -344,16 +345,16 @@ class Grading:
             swaps = self.proxied(call.swaps)
             message = {"op": "call", "fn": call.fn, "args": call.args, "timeout": seconds,
                        "proxies": list(swaps)}  # fmt: skip
-            serve = trusted.proxy_server(plan, swaps, seconds) if swaps else None
+            serve = judge.proxy_server(plan, swaps, seconds) if swaps else None
             reply = self.request(message, seconds + GRACE, serve)
             if reply.get("op") == "forked-ended":
                 ended = True
                 failures.append(f"hidden test {call.name}: the notebook's process ended during it")
                 continue
             ok, value, error = evidence.call_reply(reply)
-            verdict = trusted.judge_answer(call, ok, value, error)
+            verdict = judge.judge_answer(call, ok, value, error)
             if verdict:
-                failures.append(f"hidden test {trusted.for_student(call, ok, verdict)}")
+                failures.append(f"hidden test {judge.for_student(call, ok, verdict)}")
                 if len(self.result["details"]) < MAX_DETAILS:  # for the instructor only
                     self.result["details"].append(f"{plan.grade_id}: {verdict}"[:2000])
         if not ended and self.request({"op": "end"}, 10).get("op") != "forked-ended":

@@ -5,7 +5,7 @@ ever runs with the gradebook in reach."""
 
 from __future__ import annotations
 
-from grading.course import nbgrader_meta
+from grading.cells import nbgrader_meta
 
 
 def engine_url(url: str) -> str:

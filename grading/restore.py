@@ -3,14 +3,14 @@
 Every graded cell (answer, test, locked) comes in the source's order, whatever the student did
 to the notebook's order, ids or metadata: test and locked cells are the instructor's text, answer
 cells the student's text found by grade id. The student's own cells (no grade id) follow the
-answer cell they follow in the submission. Each cell to run is a dict: kind ("answer", "manual",
+answer cell they follow in the submission. Each cell to run is a dict: kind ("answer", "written",
 "test", "locked" or "plain"), cell_type, source, and for graded cells grade_id and points.
 """
 
 from __future__ import annotations
 
-from grading.course import cell_text, nbgrader_meta
-from grading.trusted import visible_code
+from grading.cells import cell_text, nbgrader_meta
+from grading.judge import visible_code
 
 COMPARED = ("grade", "solution", "locked", "points")  # metadata a student must not change
 FLAGGED = ("changed", "edited", "stripped", "moved")  # notes that also flag the submission
@@ -92,7 +92,7 @@ def graded_cell(original: dict, student: dict | None) -> dict:
     cell = {"cell_type": original["cell_type"], "grade_id": meta["grade_id"],
             "points": meta.get("points", 0)}  # fmt: skip
     if meta.get("solution"):
-        cell["kind"] = "manual" if meta.get("grade") else "answer"
+        cell["kind"] = "written" if meta.get("grade") else "answer"
         cell["source"] = text_of(student) if student is not None else ""
     elif meta.get("grade"):
         cell["kind"], cell["source"] = "test", cell_text(original)  # hidden blocks included

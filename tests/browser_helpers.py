@@ -19,7 +19,8 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
-from grading.course import LESSONS, answer, lesson_notebook, read_notebook
+from grading.cells import read_notebook, with_answers
+from grading.course import LESSONS, lesson_notebook
 
 REPO = Path(__file__).resolve().parent.parent
 DEMOS = REPO / "demos"
@@ -174,7 +175,7 @@ def start_voila(root: Path, state: Path) -> Server:
 def solved_lesson_copy(lesson: str, folder: Path) -> Path:
     """Write the student notebook of `lesson` with every exercise answered into folder."""
     student_path = lesson_notebook(lesson, LESSONS)
-    solved = answer(read_notebook(student_path), read_notebook(lesson_notebook(lesson)))
+    solved = with_answers(read_notebook(student_path), read_notebook(lesson_notebook(lesson)))
     target = folder / lesson / student_path.name
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(json.dumps(solved))

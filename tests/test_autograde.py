@@ -1,20 +1,10 @@
 """The instructor's round trip: release a lesson, collect submissions, autograde, read scores."""
 
 import pytest
+from course_helpers import autograde, scores, submit
 
-from grading.course import (
-    answer,
-    autograde,
-    graded_cells,
-    lesson_ids,
-    lesson_notebook,
-    nbgrader,
-    nbgrader_meta,
-    new_course,
-    read_notebook,
-    scores,
-    submit,
-)
+from grading.cells import graded_cells, nbgrader_meta, read_notebook, with_answers
+from grading.course import lesson_ids, lesson_notebook, nbgrader, new_course
 
 # For each graded lesson: one exercise answered wrongly, and the test cells that must lose
 # their points for it (and only they). A new graded lesson adds its line here.
@@ -107,9 +97,9 @@ def graded(request, tmp_path_factory):
     source = read_notebook(lesson_notebook(lesson, root / "source"))
     released = read_notebook(lesson_notebook(lesson, root / "release"))
     cell_id, wrong_code, _ = WRONG_ANSWERS[lesson]
-    submit(root, lesson, "solved", answer(released, source))
+    submit(root, lesson, "solved", with_answers(released, source))
     submit(root, lesson, "untouched", released)
-    submit(root, lesson, "one-wrong", answer(released, source, {cell_id: wrong_code}))
+    submit(root, lesson, "one-wrong", with_answers(released, source, {cell_id: wrong_code}))
     autograde(root, lesson)
     return lesson, scores(root, lesson)
 

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from sandbox_helpers import need_bwrap
 
+from grading.batch import grade_lesson
 from grading.collect import MAX_NOTEBOOK_BYTES
 from grading.gradebook import scores as gradebook_scores
-from grading.pipeline import grade_lesson
 
 HERE = Path(__file__).resolve().parent / "adversarial"
 EXPECTED = json.loads((HERE / "expectations.json").read_text())

@@ -2,20 +2,11 @@
 a cell that never ends is stopped and the rest is still graded."""
 
 import pytest
+from course_helpers import autograde, scores, submit
 from traitlets.config.loader import PyFileConfigLoader
 
-from grading.course import (
-    CONFIG,
-    answer,
-    autograde,
-    lesson_notebook,
-    nbgrader,
-    nbgrader_meta,
-    new_course,
-    read_notebook,
-    scores,
-    submit,
-)
+from grading.cells import nbgrader_meta, read_notebook, with_answers
+from grading.course import CONFIG, lesson_notebook, nbgrader, new_course
 
 # One course for the module: under pytest-xdist its tests share one worker.
 pytestmark = pytest.mark.xdist_group("grading-config")
@@ -46,12 +37,12 @@ def graded(tmp_path_factory):
     root = new_course(tmp_path_factory.mktemp("course"), [LESSON])
     nbgrader(root, "generate_assignment", LESSON, "--force")
     source = read_notebook(lesson_notebook(LESSON, root / "source"))
-    solved = answer(read_notebook(lesson_notebook(LESSON, root / "release")), source)
+    solved = with_answers(read_notebook(lesson_notebook(LESSON, root / "release")), source)
 
-    submit(root, LESSON, "warns", answer(solved, source, {"step": WARNING_STEP}))
+    submit(root, LESSON, "warns", with_answers(solved, source, {"step": WARNING_STEP}))
     no_sigmoid_tests = [cell for cell in solved["cells"] if grade_id(cell) != "sigmoid-tests"]
     submit(root, LESSON, "deleted-tests", {**solved, "cells": no_sigmoid_tests})
-    edited = answer(solved, source, {"sigmoid": WRONG_SIGMOID})
+    edited = with_answers(solved, source, {"sigmoid": WRONG_SIGMOID})
     for cell in edited["cells"]:
         if grade_id(cell) == "sigmoid-tests":
             cell["source"] = "pass  # tests? what tests?\n"
@@ -59,7 +50,7 @@ def graded(tmp_path_factory):
     autograde(root, LESSON)
 
     # A short timeout (the course's is 120 s) keeps this test quick; the mechanism is the same.
-    submit(root, LESSON, "endless", answer(solved, source, {"step": ENDLESS_STEP}))
+    submit(root, LESSON, "endless", with_answers(solved, source, {"step": ENDLESS_STEP}))
     nbgrader(root, "autograde", LESSON, "--student=endless", "--Execute.timeout=6")
     return scores(root, LESSON)
 

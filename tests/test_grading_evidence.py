@@ -4,7 +4,7 @@ side of a proxy call: only the names the step swaps, arguments fitted to the ref
 import numpy as np
 import pytest
 
-from grading import evidence, trusted
+from grading import evidence, judge
 from grading.sandbox import ProtocolError
 
 GOOD_RUN = {"status": "ok", "outputs": [{"output_type": "stream", "name": "stdout", "text": "hi"}],
@@ -56,11 +56,11 @@ def _plan():
     def _reference_step(z):
         return (np.asarray(z) >= 0).astype(np.int64)
 
-    return trusted.CellPlan("t", [], {"_reference_step": _reference_step}, [])
+    return judge.CellPlan("t", [], {"_reference_step": _reference_step}, [])
 
 
 def test_a_proxy_answers_only_the_names_its_step_swaps():
-    serve = trusted.proxy_server(_plan(), {"step": "_reference_step"}, 5)
+    serve = judge.proxy_server(_plan(), {"step": "_reference_step"}, 5)
     answer = serve({"ref": "step", "args": [np.array([-1.0, 2.0])], "kwargs": {}})
     assert answer["ok"] and answer["value"].tolist() == [0, 1]
     assert not serve({"ref": "sigmoid", "args": [], "kwargs": {}})["ok"]
@@ -70,7 +70,7 @@ def test_a_proxy_answers_only_the_names_its_step_swaps():
 
 def test_a_proxy_drops_an_extra_optional_argument_the_reference_does_not_take():
     """Rule 10: a student's helper with an extra keyword loses nothing when it is answered."""
-    serve = trusted.proxy_server(_plan(), {"step": "_reference_step"}, 5)
+    serve = judge.proxy_server(_plan(), {"step": "_reference_step"}, 5)
     answer = serve({"ref": "step", "args": [np.zeros(2), True], "kwargs": {"strict": False}})
     assert answer["ok"] and answer["value"].tolist() == [1, 1]
 
@@ -80,8 +80,8 @@ def test_a_reference_that_runs_too_long_on_hostile_inputs_is_stopped():
         while True:
             pass
 
-    plan = trusted.CellPlan("t", [], {"_reference_slow": _reference_slow}, [])
-    answer = trusted.proxy_server(plan, {"slow": "_reference_slow"}, 0.2)(
+    plan = judge.CellPlan("t", [], {"_reference_slow": _reference_slow}, [])
+    answer = judge.proxy_server(plan, {"slow": "_reference_slow"}, 0.2)(
         {"ref": "slow", "args": [1], "kwargs": {}}
     )
     assert not answer["ok"] and "TooLong" in answer["error"]
@@ -91,6 +91,6 @@ def test_could_not_be_checked_names_the_exception_and_its_message():
     def _judge(x, got):
         return got["w"]  # a judge that expects a dict
 
-    call = trusted.Call("f", (1,), "f (case 1)", {}, judge=_judge)
-    verdict = trusted.judge_answer(call, True, [1, 2], "")
+    call = judge.Call("f", (1,), "f (case 1)", {}, judge=_judge)
+    verdict = judge.judge_answer(call, True, [1, 2], "")
     assert "could not be checked" in verdict and "TypeError" in verdict and "indices" in verdict

@@ -18,8 +18,9 @@ import pytest
 from sandbox_helpers import need_bwrap
 
 import utils.checks
-from grading.course import SOLUTIONS, cell_text, lesson_ids, lesson_notebook, read_notebook
-from grading.pipeline import grade_lesson
+from grading.batch import grade_lesson
+from grading.cells import cell_text, read_notebook
+from grading.course import SOLUTIONS, lesson_ids, lesson_notebook
 
 HERE = Path(__file__).resolve().parent / "fairness"
 EXPECTED = json.loads((HERE / "expectations.json").read_text())

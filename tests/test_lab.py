@@ -12,14 +12,8 @@ import urllib.request
 import pytest
 from browser_helpers import free_port, get
 
-from grading.course import (
-    LESSONS,
-    answer,
-    lesson_ids,
-    lesson_notebook,
-    nbgrader_meta,
-    read_notebook,
-)
+from grading.cells import nbgrader_meta, read_notebook, with_answers
+from grading.course import LESSONS, lesson_ids, lesson_notebook
 from utils.workspace import sync_workspace
 
 # One server for the module: under pytest-xdist its tests share one worker.
@@ -142,7 +136,7 @@ def run_in_lab_kernel(base: str, token: str, path: str, cells: list[str]) -> lis
 def test_a_solved_lesson_01_runs_in_the_lab_kernel_and_passes_its_visible_tests(lab):
     base, token, workspace = lab
     student = read_notebook(workspace / "01-perceptron" / "perceptron.ipynb")
-    solved = answer(student, read_notebook(lesson_notebook("01-perceptron")))
+    solved = with_answers(student, read_notebook(lesson_notebook("01-perceptron")))
     (workspace / "01-perceptron" / "solved.ipynb").write_text(json.dumps(solved))
     code_cells = [c for c in solved["cells"] if c["cell_type"] == "code"]
     results = run_in_lab_kernel(base, token, "01-perceptron/solved.ipynb",

@@ -4,17 +4,8 @@ import re
 
 import pytest
 
-from grading.course import (
-    LESSONS,
-    REPO,
-    SOLUTIONS,
-    cell_text,
-    generate_lessons,
-    lesson_ids,
-    lesson_notebook,
-    nbgrader_meta,
-    read_notebook,
-)
+from grading.cells import cell_text, nbgrader_meta, read_notebook
+from grading.course import LESSONS, REPO, SOLUTIONS, generate_lessons, lesson_ids, lesson_notebook
 
 REGION = re.compile(r"### BEGIN (SOLUTION|HIDDEN TESTS)\n(.*?)### END \1", re.DOTALL)
 MARKERS = ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS")

@@ -3,8 +3,9 @@
 import shutil
 
 import pytest
+from course_helpers import run_notebook
 
-from grading.course import lesson_ids, lesson_notebook, run_notebook
+from grading.course import lesson_ids, lesson_notebook
 
 CELL_TIMEOUT_S = 120
 NOTEBOOK_BUDGET_S = 120

@@ -19,7 +19,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parents[1]))
 
-from grading.course import LESSONS, SOLUTIONS, answer, lesson_notebook, read_notebook  # noqa: E402
+from grading.cells import read_notebook, with_answers  # noqa: E402
+from grading.course import LESSONS, SOLUTIONS, lesson_notebook  # noqa: E402
 
 LESSON = "01-perceptron"
 POINTS = {
@@ -487,7 +488,7 @@ def source_of(notebook: dict, gid: str) -> str:
 def main() -> None:
     released = read_notebook(lesson_notebook(LESSON, LESSONS))
     source = read_notebook(lesson_notebook(LESSON, SOLUTIONS))
-    solved = answer(released, source)
+    solved = with_answers(released, source)
     out = HERE / "submissions"
     shutil.rmtree(out, ignore_errors=True)
     cases: dict[str, dict] = {}
@@ -506,19 +507,19 @@ def main() -> None:
     def zero(*ids: str) -> dict:
         return {k: (0 if k in ids else v) for k, v in POINTS.items()}
 
-    add("01-endless-loop", answer(solved, source, {"step": ENDLESS}), zero("step-tests"),
+    add("01-endless-loop", with_answers(solved, source, {"step": ENDLESS}), zero("step-tests"),
         issue="1: an endless loop is stopped; what depends on it gets 0")  # fmt: skip
-    add("01b-endless-stubborn", answer(solved, source, {"sigmoid": STUBBORN}),
+    add("01b-endless-stubborn", with_answers(solved, source, {"sigmoid": STUBBORN}),
         zero("sigmoid-tests"), flagged=True,
         issue="1: a loop that swallows the interrupt: sandbox killed, the rest still graded")  # fmt: skip
-    add("02-os-exit", answer(solved, source, {"sigmoid": EXIT}),
+    add("02-os-exit", with_answers(solved, source, {"sigmoid": EXIT}),
         zero("sigmoid-tests", "perceptron-step-tests", "train-perceptron-tests"), flagged=True,
         issue="2: the kernel dies: earlier grades kept, the rest 0, flagged")  # fmt: skip
-    add("03-huge-allocation", answer(solved, source, {"step": HUGE_ALLOCATION}),
+    add("03-huge-allocation", with_answers(solved, source, {"step": HUGE_ALLOCATION}),
         zero("step-tests"), issue="3: 20 GB: memory limit, 0 for that part")  # fmt: skip
-    add("04-fork-bomb", answer(solved, source, {"perceptron-output": FORK_BOMB}), FULL,
+    add("04-fork-bomb", with_answers(solved, source, {"perceptron-output": FORK_BOMB}), FULL,
         flagged=True, issue="4: fork bomb and subprocess: process limit, flagged")  # fmt: skip
-    edited = answer(solved, source, {"sigmoid": WRONG_SIGMOID})
+    edited = with_answers(solved, source, {"sigmoid": WRONG_SIGMOID})
     for cell in edited["cells"]:
         if grade_id(cell) == "sigmoid-tests":
             cell["source"] = "pass  # tests? what tests?\n"
@@ -529,7 +530,7 @@ def main() -> None:
         c for c in deleted["cells"] if grade_id(c) not in ("step-tests", "sigmoid-tests")
     ]
     add("06-deleted-tests", deleted, FULL, issue="6: deleted test cells are put back and graded")
-    flipped = answer(solved, source, {"sigmoid": WRONG_SIGMOID})
+    flipped = with_answers(solved, source, {"sigmoid": WRONG_SIGMOID})
     for cell in flipped["cells"]:
         if grade_id(cell) == "sigmoid-tests":
             cell["metadata"]["nbgrader"].update(grade=False, solution=True, locked=False)
@@ -539,19 +540,19 @@ def main() -> None:
             cell["source"] = "pass\n"
     add("07-flipped-metadata", flipped, zero("sigmoid-tests"), flagged=True,
         issue="7: flipped or stripped nbgrader metadata is restored, flagged")  # fmt: skip
-    patched = answer(solved, source, {"step": PATCHES, "sigmoid": WRONG_SIGMOID})
+    patched = with_answers(solved, source, {"step": PATCHES, "sigmoid": WRONG_SIGMOID})
     add("08-monkeypatch", patched, zero("step-tests", "sigmoid-tests"),
         issue="8: patched numpy/torch/utils checks give no points for wrong answers")  # fmt: skip
-    add("09-always-equal", answer(solved, source, {"step": ALWAYS_EQUAL}), zero("step-tests"),
+    add("09-always-equal", with_answers(solved, source, {"step": ALWAYS_EQUAL}), zero("step-tests"),
         issue="9: an object whose __eq__ and __bool__ are always true gets no points")  # fmt: skip
-    hooks = answer(released, source, {"step": HOOKS})
+    hooks = with_answers(released, source, {"step": HOOKS})
     add("10-ipython-hooks", hooks, zero(*POINTS), flagged=True,
         issue="10: input transformer, sys.settrace, showtraceback: no points, flagged")  # fmt: skip
-    add("11-snooping", answer(solved, source, {"step": SNOOP}), FULL, flagged=True,
+    add("11-snooping", with_answers(solved, source, {"step": SNOOP}), FULL, flagged=True,
         issue="11: nothing to read outside its folder, no network; flagged")  # fmt: skip
-    add("12-flood", answer(solved, source, {"step": FLOOD}), FULL,
+    add("12-flood", with_answers(solved, source, {"step": FLOOD}), FULL,
         issue="12: 50 MB of output and a huge figure: capped, feedback stays small")  # fmt: skip
-    add("13-warnings", answer(solved, source, {"step": WARNS}), FULL,
+    add("13-warnings", with_answers(solved, source, {"step": WARNS}), FULL,
         issue="13: a correct answer that warns on stderr keeps full marks")  # fmt: skip
     add("14a-renamed", solved, zero(*POINTS), error=True, filename="perceptron (1).ipynb",
         issue="14: a renamed notebook is a clear per-student error")  # fmt: skip
@@ -565,23 +566,27 @@ def main() -> None:
     add("14d-oversized", None, zero(*POINTS), error=True,
         issue="14: an oversized notebook is a clear per-student error, never read into memory")  # fmt: skip
     add("15-correct", solved, FULL, issue="15: the control: full marks")
-    add("16-one-wrong", answer(solved, source, {"step": WRONG_STEP}), zero("step-tests"),
+    add("16-one-wrong", with_answers(solved, source, {"step": WRONG_STEP}), zero("step-tests"),
         issue="a wrong step loses only its own points")  # fmt: skip
-    stolen = answer(solved, source, {"step": CAPTURED_STEP, "perceptron-output": CAPTURED_OUTPUT})
+    stolen = with_answers(
+        solved, source, {"step": CAPTURED_STEP, "perceptron-output": CAPTURED_OUTPUT}
+    )
     ids = [grade_id(c) for c in stolen["cells"]]
     moved = stolen["cells"].pop(ids.index("train-perceptron-tests"))
     stolen["cells"][:0] = [code_cell(CAPTURE), moved]
     stolen["cells"].append(code_cell(USE_STOLEN))
     add("17-stolen-references", stolen, zero("step-tests", "perceptron-output-tests"),
         flagged=True, issue="rules 2, 3: a moved test cell and captured proxies gain nothing")  # fmt: skip
-    add("18-print-everything", answer(solved, source, {"step": PRINT_EVERYTHING}), FULL,
+    add("18-print-everything", with_answers(solved, source, {"step": PRINT_EVERYTHING}), FULL,
         issue="rule 2: hooks that print all code and calls show no hidden test")  # fmt: skip
-    fake = answer(released, source, {"sigmoid": source_of(solved, "sigmoid") + "\n\n" + FAKE_RUNS})
+    fake = with_answers(
+        released, source, {"sigmoid": source_of(solved, "sigmoid") + "\n\n" + FAKE_RUNS}
+    )
     add("19-fake-test-runs", fake, zero("perceptron-step-tests", "train-perceptron-tests"),
         issue="rule 1: a replaced run_cell with forged nonces, cleared flags: only real answers")  # fmt: skip
-    add("20-forged-reply", answer(solved, source, {"step": FORGED_REPLY}), zero(*POINTS),
+    add("20-forged-reply", with_answers(solved, source, {"step": FORGED_REPLY}), zero(*POINTS),
         error=True, issue="rule 5: a reply to no request is that student's error")  # fmt: skip
-    hang = answer(solved, source, {"step": source_of(solved, "step") + "\n\n" + RECORD_SEQ,
+    hang = with_answers(solved, source, {"step": source_of(solved, "step") + "\n\n" + RECORD_SEQ,
                                    "train-perceptron": source_of(solved, "train-perceptron")
                                    + "\n\n" + OWN_REPLY_AND_HANG})  # fmt: skip
     add("21-own-reply-then-hang", hang, zero("train-perceptron-tests"), flagged=True,
@@ -591,32 +596,32 @@ def main() -> None:
     sleepy["cells"][at:at] = [code_cell(SLEEPY) for _ in range(6)]
     add("22-over-budget", sleepy, zero(*POINTS), flagged=True,
         issue="rule 5: six long cells use up the submission's budget; the batch goes on")  # fmt: skip
-    add("23a-many-flags", answer(solved, source, {"step": MANY_FLAGS}), FULL, flagged=True,
+    add("23a-many-flags", with_answers(solved, source, {"step": MANY_FLAGS}), FULL, flagged=True,
         issue="rule 5: 50,000 flags are capped and cost no time")  # fmt: skip
-    add("23b-odd-flag", answer(solved, source, {"step": ODD_FLAG}), zero(*POINTS), error=True,
+    add("23b-odd-flag", with_answers(solved, source, {"step": ODD_FLAG}), zero(*POINTS), error=True,
         issue="rule 5: a flag that is not a string is that student's error, never a crash")  # fmt: skip
     # Written by the test (ruff cannot read it): 100,000 nested brackets.
     add("24-deep-json", None, zero(*POINTS), error=True,
         issue="rule 5: 100,000 nested brackets are a clear error, not a RecursionError")  # fmt: skip
-    add("25-formula-flags", answer(solved, source, {"step": FORMULA_FLAGS}), FULL, flagged=True,
+    add("25-formula-flags", with_answers(solved, source, {"step": FORMULA_FLAGS}), FULL, flagged=True,
         issue="rule 8: a formula and terminal escapes in flags are neutralised")  # fmt: skip
-    extra = answer(solved, source, {"perceptron-step": EXTRA_ARGUMENT_STEP,
+    extra = with_answers(solved, source, {"perceptron-step": EXTRA_ARGUMENT_STEP,
                                     "train-perceptron": EXTRA_ARGUMENT_TRAIN})  # fmt: skip
     add("27-extra-argument", extra, zero("perceptron-step-tests"),
         issue="rule 10: a wrong helper with an extra optional argument costs only its own cell")  # fmt: skip
-    add("28-surrogate", answer(solved, source, {"step": SURROGATE}), FULL,
+    add("28-surrogate", with_answers(solved, source, {"step": SURROGATE}), FULL,
         issue="rule 5: a lone surrogate in the output is no crash of the batch or its files")  # fmt: skip
     flood = copy.deepcopy(solved)
     at = [grade_id(c) for c in flood["cells"]].index("step") + 1
     flood["cells"].insert(at, code_cell(PROXY_FLOOD))
     add("29-proxy-flood", flood, FULL, flagged=True,
         issue="rule 5: a flood of requests for the grader to answer cannot outrun the deadline")  # fmt: skip
-    bomb = answer(
+    bomb = with_answers(
         solved, source, {"perceptron-step": MEMORY_BOMB, "perceptron-output": STUB_OUTPUT}
     )
     add("30-memory-bomb", bomb, zero("perceptron-output-tests", "perceptron-step-tests"),
         issue="rule 5: a reference fed hostile shapes gets no more memory than it needs")  # fmt: skip
-    leak = answer(solved, source, {"sigmoid": LEAKY_SIGMOID, "step": LEAKY_STEP})
+    leak = with_answers(solved, source, {"sigmoid": LEAKY_SIGMOID, "step": LEAKY_STEP})
     add("31-leak-expected-values", leak, zero("step-tests", "sigmoid-tests"),
         issue="rule 2: feedback on hidden calls shows no expected value and no hidden input")  # fmt: skip
     # Written by the test: links, refused at collection (git would keep them as links).

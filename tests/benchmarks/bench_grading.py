@@ -20,20 +20,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 
-from grading.course import (  # noqa: E402
-    LESSONS,
-    answer,
-    autograde,
-    graded_cells,
-    lesson_ids,
-    lesson_notebook,
-    nbgrader,
-    nbgrader_meta,
-    new_course,
-    read_notebook,
-    scores,
-    submit,
-)
+from grading.cells import graded_cells, nbgrader_meta, read_notebook, with_answers  # noqa: E402
+from grading.course import LESSONS, lesson_ids, lesson_notebook, nbgrader, new_course  # noqa: E402
+from tests.course_helpers import autograde, scores, submit  # noqa: E402
 
 STUDENTS = int(os.environ.get("NN_BENCH_STUDENTS", "30"))
 Row = tuple[str, str, str]
@@ -66,14 +55,14 @@ def synthetic_class(lesson: str, folder: Path, students: int = STUDENTS,
             continue
         left = answers[k % len(answers)] if k % 4 == 3 and answers else None
         overrides = {left: stubs[left]} if left else {}
-        target.write_text(json.dumps(answer(released, source, overrides)))
+        target.write_text(json.dumps(with_answers(released, source, overrides)))
     return folder
 
 
 def _grade(lesson: str, submissions: Path, jobs: int) -> tuple[float, list[dict]]:
     import nbgrader.api  # noqa: F401 - a one-off import, not part of any notebook's time
 
-    from grading.pipeline import grade_lesson
+    from grading.batch import grade_lesson
 
     with tempfile.TemporaryDirectory() as out:
         start = time.perf_counter()

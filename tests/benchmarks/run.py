@@ -18,7 +18,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 
-from grading.course import lesson_ids, lesson_notebook, run_notebook  # noqa: E402
+from grading.course import lesson_ids, lesson_notebook  # noqa: E402
+from tests.course_helpers import run_notebook  # noqa: E402
 
 RESULTS = Path(__file__).with_name("RESULTS.md")
 MNIST_MINI = REPO.parent / "shared" / "datasets" / "mnist-mini"

@@ -22,15 +22,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parents[1]))
 
-from grading.course import (  # noqa: E402
-    LESSONS,
-    SOLUTIONS,
-    answer,
-    graded_cells,
-    lesson_notebook,
-    nbgrader_meta,
-    read_notebook,
-)
+from grading.cells import graded_cells, nbgrader_meta, read_notebook, with_answers  # noqa: E402
+from grading.course import LESSONS, SOLUTIONS, lesson_notebook  # noqa: E402
 
 POCKET_LOOP = """    best_w, best_b, fewest = w, b, None
     for _ in range(epochs):
@@ -177,7 +170,7 @@ def main() -> None:
         assert set(losing) <= set(full), losing
         folder = out / lesson / case
         folder.mkdir(parents=True)
-        notebook = answer(released, source, {grade_id: code})
+        notebook = with_answers(released, source, {grade_id: code})
         path = folder / lesson_notebook(lesson, LESSONS).name
         path.write_text(json.dumps(notebook, indent=1) + "\n")
         expectations[case] = {

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from grading.course import cell_text, nbgrader_meta
+from grading.cells import cell_text, nbgrader_meta
 from utils.checks import ATOL, RTOL
 
 HIDDEN = re.compile(r"^[ \t]*### BEGIN HIDDEN TESTS[^\n]*\n(.*?)^[ \t]*### END HIDDEN TESTS[^\n]*\n?",

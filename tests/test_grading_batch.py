@@ -16,18 +16,11 @@ import pytest
 from browser_helpers import free_port
 from sandbox_helpers import need_bwrap
 
-from grading import sandbox, trusted
-from grading.course import (
-    LESSONS,
-    answer,
-    graded_cells,
-    lesson_ids,
-    lesson_notebook,
-    nbgrader_meta,
-    read_notebook,
-)
+from grading import judge, sandbox
+from grading.batch import grade_lesson
+from grading.cells import graded_cells, nbgrader_meta, read_notebook, with_answers
+from grading.course import LESSONS, lesson_ids, lesson_notebook
 from grading.gradebook import scores as gradebook_scores
-from grading.pipeline import grade_lesson
 from grading.restore import restore
 from grading.sandbox import wire
 
@@ -117,7 +110,7 @@ def test_a_silent_reader_cannot_block_the_sender():
 
 def test_restore_puts_back_edited_deleted_and_stripped_test_cells():
     released, source = notebooks()
-    student = answer(released, source)
+    student = with_answers(released, source)
     kept = []
     for cell in student["cells"]:
         gid = nbgrader_meta(cell).get("grade_id")
@@ -153,7 +146,7 @@ def test_restore_runs_graded_cells_in_the_lessons_order():
     """A student who moves a test cell to the top (to catch what it binds) gains nothing: graded
     cells run where the source puts them, the student's own cells after their answer."""
     released, source = notebooks()
-    student = answer(released, source)
+    student = with_answers(released, source)
     ids = [nbgrader_meta(c).get("grade_id") for c in student["cells"]]
     moved = student["cells"].pop(ids.index("train-perceptron-tests"))
     own = {"cell_type": "code", "metadata": {}, "source": "saved = dict(globals())"}
@@ -171,7 +164,7 @@ def test_restore_runs_graded_cells_in_the_lessons_order():
 
 def test_replay_plans_calls_with_earlier_exercises_swapped():
     _, source = notebooks()
-    replayer = trusted.Replayer(source)
+    replayer = judge.Replayer(source)
     cell = next(
         c for c in graded_cells(source) if nbgrader_meta(c)["grade_id"] == "perceptron-step-tests"
     )
@@ -187,18 +180,18 @@ def test_replay_plans_calls_with_earlier_exercises_swapped():
 
 
 def test_trusted_comparison_ignores_what_the_kernel_says():
-    call = trusted.Call("sigmoid", (np.zeros(3),), "sigmoid (case 1)", {}, expected=np.full(3, 0.5))
-    assert trusted.judge_answer(call, True, np.full(3, 0.5), "") is None
-    assert "differ" in trusted.judge_answer(call, True, np.zeros(3), "")
-    assert "raised" in trusted.judge_answer(call, False, None, "sigmoid raised ValueError: x")
-    assert trusted.judge_answer(call, True, [0.5, 0.5, 0.5], "")  # a list is not an array
+    call = judge.Call("sigmoid", (np.zeros(3),), "sigmoid (case 1)", {}, expected=np.full(3, 0.5))
+    assert judge.judge_answer(call, True, np.full(3, 0.5), "") is None
+    assert "differ" in judge.judge_answer(call, True, np.zeros(3), "")
+    assert "raised" in judge.judge_answer(call, False, None, "sigmoid raised ValueError: x")
+    assert judge.judge_answer(call, True, [0.5, 0.5, 0.5], "")  # a list is not an array
 
 
 @pytest.mark.parametrize("lesson", [lesson for lesson in lesson_ids() if lesson != "00-welcome"])
 def test_every_lessons_hidden_tests_replay_cleanly(lesson):
     """Each hidden block follows the grading contract: replayable without student code."""
     source = read_notebook(lesson_notebook(lesson))
-    replayer = trusted.Replayer(source)
+    replayer = judge.Replayer(source)
     for cell in graded_cells(source):
         meta = nbgrader_meta(cell)
         if meta.get("grade") and not meta.get("solution"):
@@ -215,8 +208,8 @@ def test_every_lessons_hidden_tests_replay_cleanly(lesson):
 def _class_of_two(folder: Path) -> Path:
     released, source = notebooks()
     for student, notebook in [
-        ("ada", answer(released, source)),
-        ("bob", answer(released, source, {"sigmoid": WRONG_SIGMOID})),
+        ("ada", with_answers(released, source)),
+        ("bob", with_answers(released, source, {"sigmoid": WRONG_SIGMOID})),
     ]:
         (folder / student).mkdir(parents=True)
         (folder / student / f"{LESSON}.ipynb").write_text(json.dumps(notebook))
@@ -304,12 +297,12 @@ def test_the_instructor_command_grades_an_lms_zip(tmp_path, capsys):
 def test_a_broken_environment_stops_the_batch_before_any_student(tmp_path, monkeypatch):
     """Rule 9: lesson 07 without MNIST in reach: the model solution would lose points, so no
     student is graded (and nothing is written that looks like grades)."""
+    from grading.batch import ModelSolutionFailed
     from grading.course import SOLUTIONS
-    from grading.pipeline import ModelSolutionFailed
 
     lesson = "07-mnist"
     released = read_notebook(lesson_notebook(lesson, LESSONS))
-    solved = answer(released, read_notebook(lesson_notebook(lesson, SOLUTIONS)))
+    solved = with_answers(released, read_notebook(lesson_notebook(lesson, SOLUTIONS)))
     folder = tmp_path / "in" / "ada"
     folder.mkdir(parents=True)
     (folder / lesson_notebook(lesson).name).write_text(json.dumps(solved))
@@ -348,7 +341,7 @@ def test_a_sandbox_that_cannot_start_is_a_flagged_error_never_a_zero_or_cached(
 def test_a_sandbox_without_the_course_stops_the_batch(tmp_path, monkeypatch):
     """Rule 9: `utils` not importable inside (here: left out of the jail) used to give every
     student 0; now the model solution cannot start, and the batch stops saying so."""
-    from grading.pipeline import ModelSolutionFailed
+    from grading.batch import ModelSolutionFailed
     from grading.sandbox import jail
 
     need_bwrap("the test of a jail without the course (the fallback has no jail) does")

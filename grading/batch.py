@@ -18,16 +18,8 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from grading.course import (
-    LESSONS,
-    REPO,
-    SOLUTIONS,
-    answer,
-    cell_text,
-    lesson_notebook,
-    nbgrader_meta,
-    read_notebook,
-)
+from grading.cells import cell_text, nbgrader_meta, read_notebook, with_answers
+from grading.course import LESSONS, REPO, SOLUTIONS, lesson_notebook
 from grading.grade import BUDGET, CELL_TIMEOUT, Job, grade_one, launch, source_notebook
 
 VERSION = "2"
@@ -113,7 +105,7 @@ def check_model_solution(lesson: str, template: Job) -> dict:
     """Grade the model solution in the same sandbox and environment; stop unless it earns every
     automatic point (a broken environment would otherwise give every student a silent 0)."""
     student = read_notebook(lesson_notebook(lesson, LESSONS))
-    model = json.dumps(answer(student, source_notebook(lesson))).encode()
+    model = json.dumps(with_answers(student, source_notebook(lesson))).encode()
     job = Job(lesson, MODEL, model, "", template.data, template.timeout, False, template.budget)
     result = grade_one(job)
     automatic = sum(points for _, points in result["grades"].values())
@@ -230,10 +222,10 @@ def grade_lesson(lesson: str, submissions: Path, out: Path, jobs: int = 1,
 
 def _warm_up(lesson: str) -> None:
     """Import what the trusted replay needs before the workers start (once, not per worker)."""
-    from grading import trusted
+    from grading import judge
 
     source = source_notebook(lesson)
-    replayer = trusted.replayer(lesson, source)
+    replayer = judge.replayer(lesson, source)
     for cell in source["cells"]:
         meta = nbgrader_meta(cell)
         if meta.get("grade") and not meta.get("solution"):
