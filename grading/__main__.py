@@ -1,16 +1,20 @@
-"""Command line for instructors and authors.
+"""Command line for instructors and authors (the Makefile's targets call these).
 
-python -m grading lessons [LESSON ...]     regenerate lessons/ from solutions/
-python -m grading grade LESSON [--submissions DIR|ZIP] [-j N] [--db URL] [--out DIR]
-    grade every submission (a folder of <student>/<lesson>.ipynb, or an LMS zip) in
-    sandboxes; write the gradebook, grades-LESSON.csv, feedback/ and summary-LESSON.txt
+python -m grading lessons [LESSON ...]      build lessons/ from solutions/ (nbgrader, in this course)
+python -m grading grade LESSON [--submissions DIR] [-j N] [--db URL] [--shard k/N] ...
+    grade every submission in submitted/ (or DIR) in sandboxes; write autograded/ and the
+    gradebook (which formgrader shows), grades/grades-LESSON.csv and grades/summary-LESSON.txt
+python -m grading feedback LESSON [--db URL] [--student S]
+    the students' feedback pages (after marking in formgrader), for `nbgrader release_feedback`
+python -m grading report [LESSON ...] [--threshold 0.5]
+    the class report: grades/report-LESSON.html for each graded lesson and grades/report-course.html
 """
 
 import argparse
 import os
 from pathlib import Path
 
-from grading.course import LESSONS, generate_lessons, lesson_ids
+from grading.course import LESSONS, REPO, generate_lessons, lesson_ids
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -25,40 +29,72 @@ def main(argv: list[str] | None = None) -> None:
     )
     grade = commands.add_parser("grade", help="grade the submissions of one lesson")
     grade.add_argument("lesson", choices=lesson_ids())
+    course_options(grade)
     grade.add_argument(
         "--submissions",
         type=Path,
         default=None,
-        help="folder of <student>/<lesson>.ipynb or an LMS zip (default: OUT/submitted)",
+        help="a folder of <student>/<lesson>/<notebook> (default: COURSE/submitted)",
     )
-    grade.add_argument("--out", type=Path, default=Path("grading-output"), help="results folder")
     grade.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1, help="workers")
-    grade.add_argument("--db", default=None, help="gradebook URL (default: sqlite in OUT)")
     grade.add_argument("--timeout", type=int, default=60, help="seconds a cell may run")
     grade.add_argument(
         "--budget", type=float, default=600, help="seconds one whole submission may take"
     )
     grade.add_argument(
-        "--figures", action="store_true", help="draw figures into the feedback (slower)"
+        "--figures", action="store_true", help="keep the figures in the autograded notebooks"
+    )
+    grade.add_argument(
+        "--shard", default="1/1", help="k/N: grade the k-th of N shares of the class (N graders)"
+    )
+    feedback = commands.add_parser("feedback", help="the students' feedback pages for a lesson")
+    feedback.add_argument("lesson", choices=lesson_ids())
+    course_options(feedback)
+    feedback.add_argument("--student", default=None, help="one student only")
+    report = commands.add_parser("report", help="the class report, a page per lesson")
+    report.add_argument("names", nargs="*", help="lessons (default: every graded lesson)")
+    course_options(report)
+    report.add_argument(
+        "--threshold", type=float, default=0.5, help="list students below this share of the points"
     )
     args = parser.parse_args(argv)
     if args.command == "lessons":
         for path in generate_lessons(LESSONS, args.names or None):
             print(f"wrote {path.relative_to(LESSONS.parent)}")
     elif args.command == "grade":
-        from grading.batch import grade_lesson
+        from grading.batch import grade_lesson, parse_shard
 
-        submissions = args.submissions or args.out / "submitted"
-        grade_lesson(
-            args.lesson,
-            submissions,
-            args.out.resolve(),
-            args.jobs,
-            args.db,
-            timeout=args.timeout,
-            figures=args.figures,
-            budget=args.budget,
+        grade_lesson(args.lesson, args.submissions, args.course.resolve(), args.jobs, args.db,
+                     timeout=args.timeout, figures=args.figures, budget=args.budget,
+                     shard=parse_shard(args.shard))  # fmt: skip
+    elif args.command == "feedback":
+        from grading.feedback import generate_feedback
+
+        pages = generate_feedback(args.course.resolve(), args.lesson, args.db, args.student)
+        print(f"{len(pages)} feedback pages in {args.course / 'feedback'}/*/{args.lesson}/")
+    elif args.command == "report":
+        write_report(args.course.resolve(), args.names or lesson_ids(), args.db, args.threshold)
+
+
+def write_report(course: Path, lessons: list[str], db: str | None, threshold: float) -> None:
+    """The class report of the lessons graded so far, with today's marks."""
+    from grading.batch import GRADES, saved_rows
+    from grading.report import write_reports
+
+    rows = {lesson: saved_rows(course, lesson, db) for lesson in lessons}
+    rows = {lesson: found for lesson, found in rows.items() if found}
+    if not rows:
+        raise SystemExit(
+            f"nothing graded yet in {course / GRADES}: run `make grade A=LESSON` first"
         )
+    for path in write_reports(course / GRADES, rows, threshold):
+        print(f"wrote {path}")
+
+
+def course_options(command: argparse.ArgumentParser) -> None:
+    """The options every course command takes: where the course is, which gradebook."""
+    command.add_argument("--course", type=Path, default=REPO, help="the course folder (this one)")
+    command.add_argument("--db", default=None, help="gradebook URL (default: COURSE/gradebook.db)")
 
 
 if __name__ == "__main__":

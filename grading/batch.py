@@ -1,8 +1,9 @@
-"""`python -m grading grade LESSON`: the batch. Collect the submissions, check the model solution
-in the same sandbox, grade each submission in a worker (grading.grade), write feedback, the
-gradebook, the grades CSV and the summary.
+"""`python -m grading grade LESSON`: the batch. Collect the submissions (this grader's share of
+them), check the model solution in the same sandbox, grade each submission in a worker
+(grading.grade), write the autograded notebooks and the gradebook, then the grades CSV and the
+summary from what the gradebook holds (manual marks included).
 
-Results are cached under OUT/results keyed by a hash of the submission, the source notebook and
+Results are cached under grades/.cache keyed by a hash of the submission, the source notebook and
 the grading code, so a second run grades only what changed; an error is never cached.
 """
 
@@ -16,13 +17,15 @@ import sys
 import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from grading.cells import cell_text, nbgrader_meta, read_notebook, with_answers
 from grading.course import LESSONS, REPO, SOLUTIONS, lesson_notebook
 from grading.grade import BUDGET, CELL_TIMEOUT, Job, grade_one, launch, source_notebook
 
-VERSION = "2"
+VERSION = "3"
+GRADES = "grades"  # the grader's own files in the course: CSV, summaries, reports, its cache
 MODEL = "model-solution"  # the name the model solution's check is reported under
 
 
@@ -156,34 +159,95 @@ def cached(cache: Path, student: str, key: str) -> dict | None:
     return old if isinstance(old, dict) and old.get("key") == key else None
 
 
-def grade_lesson(lesson: str, submissions: Path, out: Path, jobs: int = 1,
-                 db: str | None = None, data: Path | None = None, quiet: bool = False,
-                 timeout: int = CELL_TIMEOUT, figures: bool = False,
-                 budget: float = BUDGET) -> list[dict]:  # fmt: skip
-    """Grade every submission of a lesson; write gradebook, CSV, feedback and summary."""
-    from grading import gradebook
-    from grading.collect import collect
-    from grading.results import summarise, write_csv
-    from grading.sandbox import font_cache, probe
+@dataclass
+class Settings:
+    """How a batch grades: workers, limits, figures, the MNIST folder, the share of students."""
 
-    out.mkdir(parents=True, exist_ok=True)
-    os.chmod(out, 0o700)  # nothing in a sandbox runs as this user, but be strict anyway
-    cache = out / "results" / lesson
-    cache.mkdir(parents=True, exist_ok=True)
+    jobs: int = 1
+    timeout: int = CELL_TIMEOUT
+    figures: bool = False
+    budget: float = BUDGET
+    data: Path | None = None
+    shard: tuple[int, int] = (1, 1)  # (k, N): this grader takes the k-th of N shares
+
+    def key(self) -> str:
+        """What in the settings changes a result (the cache is valid for these only)."""
+        return f"t{self.timeout}-f{self.figures:d}-b{self.budget:g}"
+
+
+def in_shard(student: str, shard: tuple[int, int]) -> bool:
+    """Whether the student is in share k of N (the same split on every machine)."""
+    k, n = shard
+    return int.from_bytes(hashlib.sha256(student.encode()).digest()[:8], "big") % n == k - 1
+
+
+def parse_shard(text: str) -> tuple[int, int]:
+    """'k/N' as (k, N), checked: 1 <= k <= N."""
+    try:
+        k, n = (int(part) for part in text.split("/"))
+    except ValueError:
+        raise SystemExit(f"--shard wants k/N (e.g. 1/2), not {text!r}") from None
+    if not 1 <= k <= n:
+        raise SystemExit(f"--shard {text}: k must be between 1 and N")
+    return k, n
+
+
+def grade_lesson(lesson: str, submissions: Path | None, course: Path, jobs: int = 1,
+                 db: str | None = None, data: Path | None = None, quiet: bool = False,
+                 timeout: int = CELL_TIMEOUT, figures: bool = False, budget: float = BUDGET,
+                 shard: tuple[int, int] = (1, 1)) -> list[dict]:  # fmt: skip
+    """Grade every submission of a lesson (course/submitted by default) and write what nbgrader
+    reads (autograded/, the gradebook) and the grader's own files (grades/: CSV, summary)."""
+    from grading.results import summarise, write_csv
+
     if data is None and os.environ.get("NN_WORKBOOK_DATA"):
         data = Path(os.environ["NN_WORKBOOK_DATA"]).resolve()
-    found = collect(submissions, lesson, notebook_names(lesson), out / ".scratch")
+    settings = Settings(jobs, timeout, figures, budget, data, shard)
+    grades = course / GRADES
+    grades.mkdir(parents=True, exist_ok=True)
+    os.chmod(grades, 0o700)  # nothing in a sandbox runs as this user, but be strict anyway
+    found = collected(lesson, submissions or course / "submitted", grades, shard)
     # nbgrader's gradebook takes seconds to import: do it while the sandboxes work.
     threading.Thread(target=__import__, args=("nbgrader.api",), daemon=True).start()
+    results, graded, elapsed, how = grade_found(lesson, found, grades / ".cache" / lesson, settings)
+    write_autograded(course, lesson, found, results)
+    url = db or f"sqlite:///{course / 'gradebook.db'}"
+    rows = record_and_read(url, lesson, found, results)
+    suffix = "" if shard == (1, 1) else f".shard-{shard[0]}-of-{shard[1]}"
+    write_json(grades / f"rows-{lesson}{suffix}.json", rows)
+    write_csv(grades / f"grades-{lesson}{suffix}.csv", rows)
+    summary = summarise(lesson, rows, graded, elapsed, how)
+    (grades / f"summary-{lesson}{suffix}.txt").write_text(
+        summary, encoding="utf-8", errors="replace"
+    )
+    if not quiet:
+        print(summary)
+    return rows
+
+
+def collected(lesson: str, where: Path, grades: Path, shard: tuple[int, int]) -> list:
+    """The lesson's submissions at `where` that this grader's share holds."""
+    from grading.collect import collect
+
+    found = collect(where, lesson, notebook_names(lesson), grades / ".scratch")
+    return [sub for sub in found if in_shard(sub.student, shard)]
+
+
+def grade_found(lesson: str, found: list, cache: Path, settings: Settings) -> tuple:
+    """Each submission's result (from the cache when nothing changed); how many were graded now,
+    in how many seconds, and in which kind of sandbox."""
+    from grading.sandbox import font_cache, probe
+
+    cache.mkdir(parents=True, exist_ok=True)
     how = probe()
     if how.kind != "bwrap":
         print(f"!!!!!!!! WARNING: no bubblewrap sandbox ({how.reason}). Submissions run with "
               "rlimits in a scratch folder only: NOT isolated from this machine.", file=sys.stderr)  # fmt: skip
-    settings = f"t{timeout}-f{figures:d}-b{budget:g}"
-    template = Job(lesson, "", None, "", str(data) if data else None, timeout, figures, budget)
+    data = str(settings.data) if settings.data else None
+    template = Job(lesson, "", None, "", data, settings.timeout, settings.figures, settings.budget)
     todo, results = [], {}
     for sub in found:
-        key = submission_key(sub.data, sub.error, lesson, settings)
+        key = submission_key(sub.data, sub.error, lesson, settings.key())
         old = cached(cache, sub.student, key)
         if old is not None:
             results[sub.student] = old
@@ -194,30 +258,87 @@ def grade_lesson(lesson: str, submissions: Path, out: Path, jobs: int = 1,
         font_cache()
         _warm_up(lesson)
         check_model_solution(lesson, template)
-    job_list = [Job(lesson, s.student, s.data, s.error, template.data, timeout, figures, budget)
+    job_list = [replace(template, student=s.student, notebook=s.data, error=s.error)
                 for s, _ in todo]  # fmt: skip
-    fresh = grade_all(job_list, jobs)
-    elapsed = time.perf_counter() - started
+    fresh = grade_all(job_list, settings.jobs)
     for (sub, key), result in zip(todo, fresh, strict=True):
         result["key"] = key
         if result.pop("cacheable", False):  # never a crash, a sandbox that failed, a break
             (cache / f"{sub.student}.json").write_text(json.dumps(result))
         results[sub.student] = result
-    ordered = [results[s.student] for s in found]
-    for result in ordered:
-        if result.get("feedback"):
-            target = out / "feedback" / result["student"] / lesson / "feedback.html"
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(result["feedback"], encoding="utf-8", errors="replace")
-    gradebook.record(
-        db or f"sqlite:///{out / 'gradebook.db'}", lesson, source_notebook(lesson), ordered
-    )
-    write_csv(out / f"grades-{lesson}.csv", ordered)
-    summary = summarise(lesson, ordered, len(todo), elapsed, how)
-    (out / f"summary-{lesson}.txt").write_text(summary, encoding="utf-8", errors="replace")
-    if not quiet:
-        print(summary)
-    return ordered
+    return [results[s.student] for s in found], len(todo), time.perf_counter() - started, how
+
+
+def write_autograded(course: Path, lesson: str, found: list, results: list[dict]) -> None:
+    """Each graded notebook where formgrader and generate_feedback look for it."""
+    from grading.autograded import write_folder
+
+    name = lesson_notebook(lesson).name
+    for sub, result in zip(found, results, strict=True):
+        if result.get("notebook") is not None:
+            write_folder(course / "autograded" / sub.student / lesson, name, result["notebook"],
+                         getattr(sub, "timestamp", None), getattr(sub, "secret", ""))  # fmt: skip
+
+
+def record_and_read(url: str, lesson: str, found: list, results: list[dict]) -> list[dict]:
+    """Record the scores in the gradebook, then each student's row as the gradebook has it now
+    (manual marks, what still waits for a person, late penalties)."""
+    from grading import gradebook
+
+    stamps = {sub.student: getattr(sub, "timestamp", None) for sub in found}
+    gradebook.record(url, lesson, source_notebook(lesson), results, stamps)
+    marks = gradebook.marks(url, lesson)
+    return [row(result, marks.get(result["student"])) for result in results]
+
+
+def write_json(path: Path, rows: list[dict]) -> None:
+    """The batch's rows, for the class report (timestamps as text)."""
+    from grading.autograded import write_atomic
+
+    write_atomic(path, json.dumps(rows, default=str))
+
+
+def saved_rows(course: Path, lesson: str, db: str | None = None) -> list[dict]:
+    """The lesson's rows from its last batches (every share; the newest row of a student wins),
+    with the marks the gradebook holds now (written answers marked since)."""
+    from grading import gradebook
+
+    folder = course / GRADES
+    files = [*folder.glob(f"rows-{lesson}.shard-*.json"), folder / f"rows-{lesson}.json"]
+    by_student: dict[str, dict] = {}
+    for path in sorted((f for f in files if f.is_file()), key=lambda f: f.stat().st_mtime):
+        by_student.update({r["student"]: r for r in json.loads(path.read_text())})
+    if not by_student:
+        return []
+    marks = gradebook.marks(db or f"sqlite:///{course / 'gradebook.db'}", lesson)
+    rows = []
+    for student, saved in sorted(by_student.items()):
+        marked = marks.get(student)
+        if marked is not None:
+            saved = {**saved, **marked, "pending": pending(marked)}
+        rows.append(saved)
+    return rows
+
+
+def pending(marked: dict) -> list[str]:
+    """The graded cells that still wait for a person."""
+    return [gid for gid, cell in marked["cells"].items() if cell["pending"]]
+
+
+def row(result: dict, marked: dict | None) -> dict:
+    """A student's row for the CSV, summary and report: the gradebook's marks, the grader's
+    flags, error and visible-test failures."""
+    keep = ("student", "lesson", "flags", "error", "sandbox", "instructor", "visible_failures")
+    out = {key: result.get(key) for key in keep}
+    out["visible_failures"] = out["visible_failures"] or {}
+    if marked is None:  # no gradebook row (never expected): the grader's own view
+        cells = {gid: {"score": s, "points": p, "pending": False, "kind": "test"}
+                 for gid, (s, p) in result["grades"].items()}  # fmt: skip
+        marked = {"score": result["score"], "max_score": result["max_score"], "cells": cells,
+                  "late_penalty": 0.0, "timestamp": None}  # fmt: skip
+    out.update(marked)
+    out["pending"] = pending(marked)
+    return out
 
 
 def _warm_up(lesson: str) -> None:

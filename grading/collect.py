@@ -1,12 +1,13 @@
 """Collecting a lesson's submissions from a folder or an LMS zip, trusting none of it.
 
-A folder holds <student>/<notebook> or <student>/<lesson>/<notebook>. An LMS zip holds
-<student>/.../<notebook> members (all of them may sit in a <lesson>/ folder) or flat
-<student>_..._<notebook> ones; a member belongs to the student of its top folder only, so a
-sub-folder named like another student changes nothing, and two names that become one student id
-are reported. Each notebook is read here, once: from a folder through a descriptor opened without
-following symlinks (fifos, devices and sockets are refused unopened); from a zip by decompressing
-it, never past MAX_NOTEBOOK_BYTES, into a new file of its own under scratch (never extractall).
+A folder holds <student>/<notebook> or <student>/<lesson>/<notebook>: nbgrader's own
+submitted/<student>/<lesson>/<notebook> is one, and its timestamp.txt there gives the time handed
+in (else the notebook's mtime). Each notebook is read here, once, through a descriptor opened
+without following symlinks (fifos, devices and sockets are refused unopened), never past
+MAX_NOTEBOOK_BYTES. An LMS zip (Canvas, Moodle, Blackboard, Gradescope or plain folders) is
+first collected by grading.lms into nbgrader's layout in a fresh course folder under scratch,
+then read like any folder; what lms could not place becomes a row of its own. The zip readers
+shared with lms live here: members are decompressed, never past the limit, never extracted.
 Anything odd becomes that student's error, or a row of its own, telling the instructor what to do.
 """
 
@@ -18,18 +19,29 @@ import re
 import shutil
 import stat
 import unicodedata
+import warnings
 import zipfile
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from grading.lms import Collected
+    from grading.roster import Roster
 
 STUDENT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@+-]{0,99}$")
 NOT_IN_ID = re.compile(r"[^A-Za-z0-9._@+-]")
 # A lesson with its figures is a few MB; anything far larger is refused unread, never loaded.
 MAX_NOTEBOOK_BYTES = 64 * 2**20
 MB = 2**20
-MAX_KEPT = 5  # competing notebooks of one student copied under scratch for the instructor
+TIMESTAMP = "timestamp.txt"  # nbgrader's record of when a submission was handed in
+MAX_TIMESTAMP_BYTES = 1024
+# nbgrader's own format for timestamp.txt (nbgrader.exchange.abc.Exchange.timestamp_format),
+# written in UTC; nbgrader.utils.parse_utc reads it back.
+TIMESTAMP_FORMAT = "%Y-%m-%d %H:%M:%S.%f %Z"
 LISTED = 5  # files named in one message
 SHOWN = 40  # characters of a bad name shown
 HIDDEN = {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}  # Unicode categories shown escaped
@@ -47,31 +59,35 @@ class Submission:
     data: bytes | None  # the notebook's bytes, read safely once here; None when there is an error
     error: str = ""  # why this student's submission can't be graded (shown to the instructor)
     origin: str = ""  # where it came from (the path inside the folder or zip member), for messages
+    timestamp: datetime | None = None  # when it was handed in (UTC); None when there is an error
 
 
 @dataclass
 class _File:
-    """A notebook found for a student: its name, where it is, and (in a zip) its member."""
+    """A notebook found in a student's folder: its name and where it is."""
 
     name: str
     origin: str
-    info: zipfile.ZipInfo | None = None
-    owner: str = ""  # the zip's name for the student, before it became an id; "" for nobody
-    problem: str = ""  # why a zip member belongs to nobody
 
 
-class _Refused(Exception):
-    """A submission that can't be graded: the message says why and what to do."""
+class Refused(Exception):
+    """A submission or zip member that can't be used: the message says why and what to do."""
 
     def __init__(self, message: str, origin: str = "") -> None:
         super().__init__(message)
         self.origin = origin
 
 
-def collect(where: Path, lesson: str, notebook_names: set[str], scratch: Path) -> list[Submission]:
+def collect(
+    where: Path,
+    lesson: str,
+    notebook_names: set[str],
+    scratch: Path,
+    roster: Roster | None = None,
+) -> list[Submission]:
     """Submissions of a lesson from a folder or an LMS zip, by student; bad ones carry an error."""
     if where.is_file() and zipfile.is_zipfile(where):
-        found = _from_zip(where, lesson, set(notebook_names), scratch / "unzipped")
+        found = _from_zip(where, lesson, set(notebook_names), scratch / "lms", roster)
     elif where.is_dir():
         found = _from_folder(where, lesson, set(notebook_names))
     else:
@@ -88,29 +104,27 @@ def _pick(found: list[_File], names: set[str]) -> _File:
     if len(named) == 1:
         return named[0]
     if named:
-        listing = _listing([file.origin for file in named])
-        raise _Refused(
-            f"{len(named)} files map to this student: {listing}; keep one and grade again"
-        )
+        listed = listing([file.origin for file in named])
+        raise Refused(f"{len(named)} files map to this student: {listed}; keep one and grade again")
     if found:
-        wanted, listing = " or ".join(sorted(names)), _listing([file.origin for file in found])
-        raise _Refused(
-            f"no notebook named {wanted} (found {listing}): renamed? Rename it and grade again"
+        wanted, listed = " or ".join(sorted(names)), listing([file.origin for file in found])
+        raise Refused(
+            f"no notebook named {wanted} (found {listed}): renamed? Rename it and grade again"
         )
-    raise _Refused("no notebook submitted")
+    raise Refused("no notebook submitted")
 
 
 def _check_file(mode: int, size: int, origin: str) -> None:
     """Refuse anything but a regular file of at most MAX_NOTEBOOK_BYTES (sized, not read)."""
     if stat.S_ISLNK(mode):
-        raise _Refused(_symlink(origin), origin)
+        raise Refused(_symlink(origin), origin)
     if not stat.S_ISREG(mode):
-        raise _Refused(
+        raise Refused(
             f"{origin} is a {_kind(mode)}, not a file: hand in the notebook itself and grade again",
             origin,
         )
     if size > MAX_NOTEBOOK_BYTES:
-        raise _Refused(
+        raise Refused(
             f"{origin} is {-(-size // MB)} MB, over the {MAX_NOTEBOOK_BYTES // MB} MB limit:"
             " clear its outputs and hand it in again",
             origin,
@@ -144,13 +158,13 @@ def _too_far(origin: str) -> str:
     )
 
 
-def _listing(items: list[str]) -> str:
+def listing(items: list[str]) -> str:
     """The first few items, and how many more there are."""
     more = f" and {len(items) - LISTED} more" if len(items) > LISTED else ""
     return ", ".join(items[:LISTED]) + more
 
 
-def _shown(text: str, limit: int = SHOWN) -> str:
+def shown(text: str, limit: int = SHOWN) -> str:
     """Untrusted text safe to show: control and invisible characters escaped (\\x07), cut."""
     clean = "".join(_escaped(c) for c in text[:limit])
     return clean[:limit] + "…" if len(clean) > limit or len(text) > limit else clean
@@ -161,6 +175,31 @@ def _escaped(c: str) -> str:
     if unicodedata.category(c) not in HIDDEN:
         return c
     return f"\\x{ord(c):02x}" if ord(c) < 0x100 else f"\\u{ord(c):04x}"
+
+
+def format_timestamp(when: datetime) -> str:
+    """A time as nbgrader writes it in timestamp.txt, in UTC."""
+    return when.astimezone(UTC).strftime(TIMESTAMP_FORMAT)
+
+
+def parse_timestamp(text: str, origin: str) -> datetime:
+    """A timestamp.txt's time read as nbgrader reads it (parse_utc), in UTC; refused if not one."""
+    from nbgrader.utils import parse_utc  # seconds to import: only once a timestamp.txt is found
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # dateutil warns of zone names it can't place
+            naive = parse_utc(text.strip())
+    except (ValueError, OverflowError):
+        naive = None
+    if naive is None:
+        raise Refused(
+            f"{origin} holds no time nbgrader can read ({shown(text.strip())!r}): write the time"
+            f" handed in there (e.g. {format_timestamp(datetime(2025, 1, 31, tzinfo=UTC))!r})"
+            " or delete it, and grade again",
+            origin,
+        )
+    return naive.replace(tzinfo=UTC)  # parse_utc gives UTC without a zone
 
 
 # ---------------------------------------------------------------- a folder
@@ -178,19 +217,19 @@ def _from_folder(where: Path, lesson: str, names: set[str]) -> list[Submission]:
 
 def _folder_row(root: int, entry: str, lesson: str, names: set[str]) -> Submission | None:
     """The row of one entry of the submissions folder; None for a stray file."""
-    label = entry if STUDENT.match(entry) else _shown(entry)
+    label = entry if STUDENT.match(entry) else shown(entry)
     try:
         mode = os.stat(entry, dir_fd=root, follow_symlinks=False).st_mode
         if stat.S_ISLNK(mode):
-            raise _Refused(_symlink(f"the folder {label}"), label)
+            raise Refused(_symlink(f"the folder {label}"), label)
         if not stat.S_ISDIR(mode):
             return None
         if not STUDENT.match(entry):
-            raise _Refused(f"the folder name is not a student id: {RENAME}", label)
+            raise Refused(f"the folder name is not a student id: {RENAME}", label)
         return _student_folder(root, entry, lesson, names)
     except OSError as problem:
         refusal = _unreadable(problem, label)
-    except _Refused as caught:
+    except Refused as caught:
         refusal = caught
     return Submission(label, None, str(refusal), refusal.origin or label)
 
@@ -212,7 +251,7 @@ def _has_folder(name: str, parent: int, origin: str) -> bool:
     except FileNotFoundError:
         return False
     if stat.S_ISLNK(mode):
-        raise _Refused(_symlink(f"the folder {origin}"), origin)
+        raise Refused(_symlink(f"the folder {origin}"), origin)
     return stat.S_ISDIR(mode)
 
 
@@ -230,14 +269,36 @@ def _opened_folder(name: str, parent: int, origin: str) -> Iterator[int]:
 
 
 def _read_choice(student: str, folder: int, where: str, names: set[str]) -> Submission:
-    """The student's row from the notebooks in an opened folder: the accepted one, read."""
+    """The student's row from the notebooks in an opened folder: the accepted one, read, dated."""
     listed = sorted(n for n in os.listdir(folder) if n.endswith(".ipynb") and n[0] != ".")
-    chosen = _pick([_File(n, f"{where}/{_shown(n, 80)}") for n in listed], names)
-    return Submission(student, _read_file(chosen.name, folder, chosen.origin), "", chosen.origin)
+    chosen = _pick([_File(n, f"{where}/{shown(n, 80)}") for n in listed], names)
+    data, mtime = _read_file(chosen.name, folder, chosen.origin)
+    when = _handed_in(folder, where, mtime)
+    return Submission(student, data, "", chosen.origin, when)
 
 
-def _read_file(name: str, folder: int, origin: str) -> bytes:
-    """A regular file's bytes, opened without following a symlink or blocking; bounded."""
+def _handed_in(folder: int, where: str, mtime: float) -> datetime:
+    """When the notebook in `folder` was handed in: nbgrader's timestamp.txt there, else mtime."""
+    origin = f"{where}/{TIMESTAMP}"
+    try:
+        info = os.stat(TIMESTAMP, dir_fd=folder, follow_symlinks=False)
+    except FileNotFoundError:
+        return datetime.fromtimestamp(mtime, UTC)
+    except OSError as problem:
+        raise _unreadable(problem, origin) from None
+    _check_file(info.st_mode, info.st_size, origin)
+    if info.st_size > MAX_TIMESTAMP_BYTES:
+        raise Refused(
+            f"{origin} is {info.st_size} bytes, not a time: write the time handed in there or"
+            " delete it, and grade again",
+            origin,
+        )
+    text, _ = _read_file(TIMESTAMP, folder, origin)
+    return parse_timestamp(text[:MAX_TIMESTAMP_BYTES].decode("utf-8", "replace"), origin)
+
+
+def _read_file(name: str, folder: int, origin: str) -> tuple[bytes, float]:
+    """A regular file's bytes and mtime, opened without following a symlink or blocking; bounded."""
     try:
         info = os.stat(name, dir_fd=folder, follow_symlinks=False)
         _check_file(info.st_mode, info.st_size, origin)  # a fifo or a device is never opened
@@ -247,7 +308,7 @@ def _read_file(name: str, folder: int, origin: str) -> bytes:
     try:
         info = os.fstat(fd)  # what was opened, should the name have been swapped meanwhile
         _check_file(info.st_mode, info.st_size, origin)
-        return _read_bounded(fd, origin)
+        return _read_bounded(fd, origin), info.st_mtime
     except OSError as problem:
         raise _unreadable(problem, origin) from None
     finally:
@@ -261,15 +322,15 @@ def _read_bounded(fd: int, origin: str) -> bytes:
         chunks.append(chunk)
         left -= len(chunk)
     if not left:
-        raise _Refused(_too_far(origin), origin)  # it grew after it was sized
+        raise Refused(_too_far(origin), origin)  # it grew after it was sized
     return b"".join(chunks)
 
 
-def _unreadable(problem: OSError, origin: str) -> _Refused:
+def _unreadable(problem: OSError, origin: str) -> Refused:
     """The refusal for something the system would not open or read as asked."""
     if problem.errno in (errno.ELOOP, errno.ENOTDIR):  # O_NOFOLLOW met a symlink
-        return _Refused(_symlink(origin), origin)
-    return _Refused(
+        return Refused(_symlink(origin), origin)
+    return Refused(
         f"{origin} could not be read ({problem.strerror}): check it and grade again", origin
     )
 
@@ -277,136 +338,70 @@ def _unreadable(problem: OSError, origin: str) -> _Refused:
 # ---------------------------------------------------------------- an LMS zip
 
 
-def _from_zip(archive: Path, lesson: str, names: set[str], dest: Path) -> list[Submission]:
-    """Rows from an LMS zip; each accepted notebook is copied to a new file under dest."""
-    shutil.rmtree(dest, ignore_errors=True)
-    dest.mkdir(parents=True)
-    try:
-        zf = zipfile.ZipFile(archive)
-    except (zipfile.BadZipFile, OSError) as problem:
-        raise SystemExit(
-            f"the zip {archive} could not be read ({problem}): download it again"
-        ) from None
-    with zf:
-        files = [_member(info, lesson) for info in zf.infolist() if _is_notebook(info)]
-        strays = [file for file in files if not file.owner]
-        rows = [
-            Submission(f"zip member #{n}", None, f.problem, f.origin)
-            for n, f in enumerate(strays, 1)
-        ]
-        students: dict[str, list[_File]] = {}
-        for file in files:
-            if file.owner:
-                students.setdefault(NOT_IN_ID.sub("-", file.owner)[:100], []).append(file)
-        for student, owned in students.items():
-            rows.append(_zip_student(zf, student, owned, names, dest / student))
+def _from_zip(
+    archive: Path, lesson: str, names: set[str], course: Path, roster: Roster | None
+) -> list[Submission]:
+    """Rows from an LMS zip: collected into a fresh course folder, read from its submitted/."""
+    from grading.lms import collect_zip  # lms reads members with this module's readers
+
+    shutil.rmtree(course, ignore_errors=True)
+    collected = collect_zip(archive, lesson, course, roster, keep_archive=False)
+    submitted = course / "submitted"
+    rows = _from_folder(submitted, lesson, names) if submitted.is_dir() else []
+    return rows + _unplaced(collected)
+
+
+def _unplaced(collected: Collected) -> list[Submission]:
+    """A row for each student lms wrote nothing for, and one for each member of nobody."""
+    written = {entry.student for entry in collected.written}
+    by_student: dict[str, list[str]] = {}
+    rows = []
+    for problem in collected.problems():
+        if not problem.student:
+            label = f"zip member #{len(rows) + 1}"
+            rows.append(Submission(label, None, problem.message, listing(problem.members)))
+        elif problem.student not in written:
+            by_student.setdefault(problem.student, []).append(problem.message)
+    origins = {p.student: listing(p.members) for p in reversed(collected.problems())}
+    rows += [
+        Submission(student, None, "; also ".join(messages), origins[student])
+        for student, messages in by_student.items()
+    ]
     return rows
 
 
-def _is_notebook(info: zipfile.ZipInfo) -> bool:
-    """Whether a zip member is a notebook (not a folder, not a hidden file)."""
-    name = re.split(r"[/\\]", info.filename)[-1]
-    return not info.is_dir() and name.endswith(".ipynb") and not name.startswith(".")
-
-
-def _member(info: zipfile.ZipInfo, lesson: str) -> _File:
-    """A zip member and its one student: its top folder, or its flat name's first part."""
-    origin = _shown(info.filename, 120)
+def member_parts(info: zipfile.ZipInfo) -> list[str]:
+    """A zip member's path, split at / and \\; refused if absolute or climbing out with '..'."""
     parts = [p for p in re.split(r"[/\\]", info.filename) if p not in ("", ".")]
-    if info.filename.startswith(("/", "\\")) or ".." in parts or re.match("[A-Za-z]:", parts[0]):
-        return _File(
-            parts[-1], origin, info, problem=_stray(origin, "has an absolute path or '..'")
+    absolute = info.filename.startswith(("/", "\\")) or re.match("[A-Za-z]:", info.filename)
+    if absolute or ".." in parts or not parts:
+        origin = shown(info.filename, 120)
+        raise Refused(
+            f"the zip member {origin} has an absolute path or '..': refused, nothing extracted;"
+            " if it holds a real submission, fix the zip and collect again",
+            origin,
         )
-    if len(parts) >= 2 and parts[0] == lesson:
-        parts = parts[1:]
-    if len(parts) >= 2:
-        return _File(parts[-1], origin, info, parts[0])
-    owner, _, rest = parts[0].partition("_")
-    if not owner or not rest:
-        why = "names no student (expected <student>/<notebook> or <student>_..._<notebook>)"
-        return _File(parts[0], origin, info, problem=_stray(origin, why))
-    return _File(rest.rsplit("_", 1)[-1], origin, info, owner)
+    return parts
 
 
-def _stray(origin: str, why: str) -> str:
-    """Why a zip member that belongs to no student is refused, and what to do."""
-    return (
-        f"the zip member {origin} {why}: refused, nothing extracted; if it holds a real"
-        " submission, fix the zip and grade again"
-    )
-
-
-def _zip_student(
-    zf: zipfile.ZipFile, student: str, owned: list[_File], names: set[str], folder: Path
-) -> Submission:
-    """A student's row from their members; competing notebooks are all kept under folder."""
-    owners = sorted({file.owner for file in owned})
-    if not STUDENT.match(student):
-        label = _shown(owners[0])
-        return Submission(
-            label,
-            None,
-            f"the name {label} in the zip is not a student id: {RENAME}",
-            owned[0].origin,
-        )
-    named = [file for file in owned if file.name in names]
-    if len(owners) > 1 or len(named) > 1:
-        _keep_all(zf, named, folder)
-    try:
-        if len(owners) > 1:
-            listing = _listing([repr(_shown(owner)) for owner in owners])
-            raise _Refused(
-                f"{len(owners)} names in the zip map to the student id {student}:"
-                f" {listing}; rename all but one in the zip and grade again"
-            )
-        chosen = _pick(owned, names)
-        return Submission(student, _copy(zf, chosen, folder / chosen.name), "", chosen.origin)
-    except _Refused as refusal:
-        return Submission(student, None, str(refusal), refusal.origin or owned[0].origin)
-
-
-def _keep_all(zf: zipfile.ZipFile, named: list[_File], folder: Path) -> None:
-    """Copy a student's competing notebooks (the first MAX_KEPT), each to a new file."""
-    for n, file in enumerate(named[:MAX_KEPT], 1):
-        with suppress(_Refused):  # one that can't be copied is still named in the error
-            _copy(zf, file, folder / f"{n}-{file.name}")
-
-
-def _copy(zf: zipfile.ZipFile, file: _File, target: Path) -> bytes:
-    """A member's bytes, also written to `target`, a new file (never one overwritten)."""
-    data = _unpacked(zf, file)
-    try:
-        target.parent.mkdir(exist_ok=True)
-        with open(target, "xb") as copy:
-            copy.write(data)
-    except OSError as problem:
-        raise _Refused(
-            f"{file.origin} could not be copied to {target} ({problem.strerror}):"
-            " free some space and grade again",
-            file.origin,
-        ) from None
-    return data
-
-
-def _unpacked(zf: zipfile.ZipFile, file: _File) -> bytes:
+def read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, origin: str) -> bytes:
     """A member's bytes: refused unread if its header is odd, never decompressed past the limit."""
-    info = file.info
     if info.flag_bits & 0x1:
-        raise _Refused(
-            f"{file.origin} is encrypted: refused; hand it in without a password and grade again",
-            file.origin,
+        raise Refused(
+            f"{origin} is encrypted: refused; hand it in without a password and grade again",
+            origin,
         )
     mode = info.external_attr >> 16
-    _check_file(mode if stat.S_IFMT(mode) else mode | stat.S_IFREG, info.file_size, file.origin)
+    _check_file(mode if stat.S_IFMT(mode) else mode | stat.S_IFREG, info.file_size, origin)
     try:
         with zf.open(info) as stream:
             data = stream.read(MAX_NOTEBOOK_BYTES + 1)
     except Exception as problem:  # noqa: BLE001 - each codec fails its own way on a bad member
-        raise _Refused(
-            f"{file.origin} is corrupt in the zip ({type(problem).__name__}:"
-            f" {_shown(str(problem), 80)}): download the zip again",
-            file.origin,
+        raise Refused(
+            f"{origin} is corrupt in the zip ({type(problem).__name__}:"
+            f" {shown(str(problem), 80)}): download the zip again",
+            origin,
         ) from None
     if len(data) > MAX_NOTEBOOK_BYTES:
-        raise _Refused(_too_far(file.origin), file.origin)  # its header lied about its size
+        raise Refused(_too_far(origin), origin)  # its header lied about its size
     return data

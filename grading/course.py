@@ -1,7 +1,9 @@
-"""The course as nbgrader sees it: solution notebooks in, student lessons and grades out."""
+"""The course as nbgrader sees it: the repository is the course folder (nbgrader_config.py says
+where each of nbgrader's folders is); `make lessons` builds the student notebooks in it."""
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import subprocess
@@ -12,12 +14,20 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 SOLUTIONS = REPO / "solutions"
 LESSONS = REPO / "lessons"
-CONFIG = Path(__file__).with_name("nbgrader_config.py")
+CONFIG = REPO / "nbgrader_config.py"
 _SKIP = shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__")
 
 
 class NbgraderError(RuntimeError):
     """An nbgrader command failed; the message carries its log."""
+
+
+@functools.cache
+def course_config() -> object:
+    """nbgrader's settings for this course, as nbgrader reads them from nbgrader_config.py."""
+    from traitlets.config.loader import PyFileConfigLoader
+
+    return PyFileConfigLoader(CONFIG.name, path=str(CONFIG.parent)).load_config()
 
 
 def lesson_ids() -> list[str]:
@@ -34,11 +44,11 @@ def lesson_notebook(lesson: str, folder: Path = SOLUTIONS) -> Path:
 
 
 def new_course(root: Path, lessons: list[str] | None = None) -> Path:
-    """Make an nbgrader course folder at `root` whose source/ holds the solution notebooks."""
+    """A throwaway course folder at `root` laid out like this one, with these lessons' solutions."""
     root.mkdir(parents=True, exist_ok=True)
-    shutil.copy(CONFIG, root / "nbgrader_config.py")
+    shutil.copy(CONFIG, root / CONFIG.name)
     for lesson in lessons or lesson_ids():
-        shutil.copytree(SOLUTIONS / lesson, root / "source" / lesson, ignore=_SKIP)
+        shutil.copytree(SOLUTIONS / lesson, root / SOLUTIONS.name / lesson, ignore=_SKIP)
     return root
 
 
@@ -56,18 +66,19 @@ def nbgrader(root: Path, *args: str) -> str:
 
 
 def generate_lessons(dest: Path = LESSONS, lessons: list[str] | None = None) -> list[Path]:
-    """Build the student notebooks from solutions/ into `dest`, one folder per lesson."""
+    """Build the student notebooks from solutions/ with nbgrader: in this course when `dest` is
+    lessons/ (its gradebook learns each lesson's cells), else in a throwaway course copied out."""
     lessons = lessons or lesson_ids()
+    if dest.resolve() == LESSONS.resolve():
+        for lesson in lessons:
+            nbgrader(REPO, "generate_assignment", lesson, "--force")
+        return [lesson_notebook(lesson, LESSONS) for lesson in lessons]
     written = []
     with tempfile.TemporaryDirectory() as tmp:
         root = new_course(Path(tmp), lessons)
         for lesson in lessons:
             nbgrader(root, "generate_assignment", lesson, "--force")
-            target = dest / lesson
-            staged = dest / f".{lesson}.new"
-            shutil.rmtree(staged, ignore_errors=True)
-            shutil.copytree(root / "release" / lesson, staged, ignore=_SKIP)
-            shutil.rmtree(target, ignore_errors=True)
-            staged.rename(target)
-            written.extend(sorted(target.glob("*.ipynb")))
+            shutil.copytree(root / LESSONS.name / lesson, dest / lesson, ignore=_SKIP,
+                            dirs_exist_ok=True)  # fmt: skip
+            written.append(lesson_notebook(lesson, dest))
     return written

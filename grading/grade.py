@@ -16,7 +16,8 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-from grading import evidence, feedback, judge
+from grading import evidence, judge
+from grading.autograded import autograded_notebook
 from grading.cells import nbgrader_meta
 from grading.course import SOLUTIONS, lesson_notebook
 from grading.restore import FLAGGED, restore
@@ -58,16 +59,16 @@ def source_notebook(lesson: str) -> dict:
 def new_result(job: Job, source_nb: dict) -> dict:
     """A result with every test cell at 0 and the lesson's maximum score."""
     result = {"student": job.student, "lesson": job.lesson, "error": job.error, "flags": [],
-              "notes": [], "grades": {}, "score": 0.0, "max_score": 0.0, "manual": [],
+              "notes": [], "grades": {}, "score": 0.0, "max_score": 0.0, "written": [],
               "sandbox": "", "seconds": 0.0, "instructor": [], "details": [],
-              "cacheable": False}  # fmt: skip
+              "visible_failures": {}, "notebook": None, "cacheable": False}  # fmt: skip
     for cell in source_nb["cells"]:
         meta = nbgrader_meta(cell)
         if meta.get("grade"):
             points = float(meta.get("points", 0))
             result["max_score"] += points
             if meta.get("solution"):
-                result["manual"].append(meta["grade_id"])
+                result["written"].append(meta["grade_id"])
             else:
                 result["grades"][meta["grade_id"]] = [0.0, points]
     return result
@@ -143,7 +144,7 @@ class Grading:
 
     def __init__(self, job: Job, student_nb: dict, source_nb: dict, result: dict,
                  box: Sandbox | None = None) -> None:  # fmt: skip
-        self.job, self.result = job, result
+        self.job, self.result, self.source_nb = job, result, source_nb
         self.cells, notes = restore(student_nb, source_nb)
         result["notes"] += notes
         self.flag(*[n for n in notes if any(word in n for word in FLAGGED)])
@@ -175,7 +176,7 @@ class Grading:
                 kept.append(flag)
 
     def run(self) -> None:
-        """Every cell in order, then the integrity check and the feedback page."""
+        """Every cell in order, then the scores and the autograded notebook."""
         try:
             for index, cell in enumerate(self.cells):
                 if cell["cell_type"] == "code" and cell["kind"] != "written":
@@ -186,11 +187,18 @@ class Grading:
                             for name in self.box.refused])  # fmt: skip
                 self.box.close()
         for index, cell in enumerate(self.cells):
-            if cell["kind"] == "test" and self.runs[index].get("status") == "passed":
-                gid = cell["grade_id"]
+            if cell["kind"] != "test":
+                continue
+            gid, run = cell["grade_id"], self.runs[index]
+            if run.get("status") == "passed":
                 self.result["grades"][gid][0] = self.result["grades"][gid][1]
-        self.result["feedback"] = feedback.render(self.job.lesson, self.job.student, self.cells,
-                                                  self.runs, self.result)  # fmt: skip
+            elif run.get("error"):
+                error = run["error"]
+                message = f"{error.get('ename', '')}: {error.get('evalue', '')}".strip(": ")
+                self.result["visible_failures"][gid] = (
+                    message.splitlines()[0][:300] if message else ""
+                )
+        self.result["notebook"] = autograded_notebook(self.source_nb, self.cells, self.runs)
 
     def cell(self, index: int) -> dict:
         """Run one code cell; its outcome (never raises for what the submission does)."""

@@ -1,11 +1,28 @@
-"""Write grading results into nbgrader's gradebook (SQLite by default, PostgreSQL by URL).
+"""The batch's scores in nbgrader's gradebook (SQLite by default, PostgreSQL by URL).
 
-Only the grader's parent process writes here, after the sandboxes are gone: no student code
-ever runs with the gradebook in reach."""
+Written as stock `nbgrader autograde` writes it, so formgrader, `generate_feedback` and `export`
+read it: the lesson's real notebook name, a submission's timestamp (late penalties by nbgrader's
+plugin), each test cell's automatic score. Marks an instructor entered by hand stay: a written
+answer or an overridden score keeps its manual mark and comment, and only a new submission (a new
+timestamp) asks for them to be reviewed. Only the grader's parent process writes here, after the
+sandboxes are gone, and one lesson at a time (a lock, so that several graders can share a
+PostgreSQL gradebook: `make grade SHARD=k/N`).
+"""
 
 from __future__ import annotations
 
-from grading.cells import nbgrader_meta
+import contextlib
+import hashlib
+import os
+import sys
+import tempfile
+import warnings
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+
+from grading.cells import is_written_answer, nbgrader_meta
+from grading.course import course_config, lesson_notebook, nbgrader, new_course
 
 
 def engine_url(url: str) -> str:
@@ -20,8 +37,6 @@ def engine_url(url: str) -> str:
 def alembic_head() -> str:
     """The gradebook schema's newest revision, read in this process (nbgrader asks a subprocess,
     `alembic heads`, which costs seconds for every new gradebook)."""
-    from pathlib import Path
-
     import nbgrader
     from alembic.config import Config
     from alembic.script import ScriptDirectory
@@ -31,64 +46,151 @@ def alembic_head() -> str:
     return ScriptDirectory.from_config(config).get_current_head()
 
 
-def record(url: str, lesson: str, source_nb: dict, results: list[dict]) -> None:
-    """Create the lesson's cells in the gradebook and set each student's automatic scores."""
-    import os
-    import sys
-    from pathlib import Path
-
-    from nbgrader.api import Gradebook
-
-    # nbgrader runs `alembic` by name: this environment's bin/ must be on PATH.
-    bin_dir = str(Path(sys.executable).parent)
+@contextlib.contextmanager
+def open_gradebook(url: str) -> Iterator[object]:
+    """nbgrader's Gradebook at url, opened without a subprocess and without its SQL warnings."""
+    bin_dir = str(Path(sys.executable).parent)  # nbgrader may still run `alembic` by name
     if bin_dir not in os.environ.get("PATH", "").split(os.pathsep):
         os.environ["PATH"] = os.pathsep.join([bin_dir, os.environ.get("PATH", "")])
-    import warnings
-
     import nbgrader.api
 
     nbgrader.api.get_alembic_version = alembic_head
-    notebook = "notebook"
-    with warnings.catch_warnings(), Gradebook(engine_url(url)) as gb:
+    course = course_config().CourseDirectory.course_id
+    with warnings.catch_warnings(), nbgrader.api.Gradebook(engine_url(url), course) as gb:
         warnings.simplefilter("ignore")  # SQLAlchemy's autoflush notes inside nbgrader
-        gb.update_or_create_assignment(lesson)
-        gb.update_or_create_notebook(notebook, lesson)
-        for cell in source_nb["cells"]:
-            meta = nbgrader_meta(cell)
-            if not meta.get("grade_id"):
-                continue
-            if meta.get("grade"):
-                gb.update_or_create_grade_cell(meta["grade_id"], notebook, lesson,
-                                               max_score=float(meta.get("points", 0)),
-                                               cell_type=cell["cell_type"])  # fmt: skip
-            if meta.get("solution"):
-                gb.update_or_create_solution_cell(meta["grade_id"], notebook, lesson)
-        from nbgrader.api import MissingEntry
+        yield gb
 
-        known = {student.id for student in gb.students}
-        for result in results:
-            student = result["student"]
-            if student not in known:
-                gb.add_student(student)
-            try:
-                submission = gb.find_submission(lesson, student)
-            except MissingEntry:
-                submission = gb.add_submission(lesson, student)
-            grades = {g.name: g for nb in submission.notebooks for g in nb.grades}
-            for grade_id, (score, _) in result["grades"].items():
-                grades[grade_id].auto_score = None if result["error"] else float(score)
-                grades[grade_id].needs_manual_grade = bool(result["error"])
-            for grade_id in result["manual"]:
-                grades[grade_id].needs_manual_grade = True
+
+@contextlib.contextmanager
+def lesson_lock(gb: object, lesson: str) -> Iterator[None]:
+    """Hold the lesson's lock in this gradebook: a PostgreSQL advisory lock (SQLite locks the
+    file on its own)."""
+    if gb.db.bind.dialect.name != "postgresql":
+        yield
+        return
+    from sqlalchemy import text
+
+    key = int.from_bytes(
+        hashlib.sha256(f"nn-workbook:{lesson}".encode()).digest()[:8], "big", signed=True
+    )
+    connection = gb.db.connection()
+    connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": key})
+    try:
+        yield
+    finally:
+        gb.db.rollback()
+        gb.db.connection().execute(text("SELECT pg_advisory_unlock(:key)"), {"key": key})
         gb.db.commit()
 
 
-def scores(url: str, lesson: str) -> dict[str, dict[str, float | None]]:
-    """Per student, each cell's automatic score as the gradebook holds it."""
-    from nbgrader.api import Gradebook
+def notebook_id(lesson: str) -> str:
+    """The lesson's notebook as nbgrader names it (its file name without .ipynb)."""
+    return lesson_notebook(lesson).stem
 
-    with Gradebook(engine_url(url)) as gb:
-        return {
-            sub.student_id: {g.name: g.auto_score for nb in sub.notebooks for g in nb.grades}
-            for sub in gb.assignment_submissions(lesson)
-        }
+
+def ensure_lesson(gb: object, url: str, lesson: str, source_nb: dict) -> None:
+    """Put the lesson's cells into the gradebook, as `nbgrader generate_assignment` does, unless
+    they are there already."""
+    from nbgrader.api import MissingEntry
+
+    wanted = {nbgrader_meta(c)["grade_id"]: float(nbgrader_meta(c).get("points", 0))
+              for c in source_nb["cells"] if nbgrader_meta(c).get("grade")}  # fmt: skip
+    try:
+        notebook = gb.find_notebook(notebook_id(lesson), lesson)
+        if {cell.name: cell.max_score for cell in notebook.grade_cells} == wanted:
+            return
+    except MissingEntry:
+        pass
+    gb.db.commit()  # SQLite: the command below can write only when this session holds nothing
+    with tempfile.TemporaryDirectory() as tmp:
+        root = new_course(Path(tmp), [lesson])
+        nbgrader(root, "generate_assignment", lesson, "--force", f"--CourseDirectory.db_url={url}")
+    gb.db.expire_all()
+
+
+def record(url: str, lesson: str, source_nb: dict, results: list[dict],
+           timestamps: dict[str, datetime | None]) -> None:  # fmt: skip
+    """Each student's automatic scores, timestamp and flags into the gradebook; marks entered by
+    hand are kept (and asked to be reviewed when the submission is new)."""
+    written = {nbgrader_meta(c)["grade_id"] for c in source_nb["cells"] if is_written_answer(c)}
+    with open_gradebook(url) as gb, lesson_lock(gb, lesson):
+        ensure_lesson(gb, url, lesson, source_nb)
+        for result in results:
+            submission, is_new = submission_for(gb, lesson, result["student"],
+                                                timestamps.get(result["student"]))  # fmt: skip
+            notebook = gb.find_submission_notebook(notebook_id(lesson), lesson, result["student"])
+            for grade in notebook.grades:
+                set_grade(grade, result, grade.name in written, is_new)
+            notebook.flagged = notebook.flagged or bool(result["flags"] or result["error"])
+            gb.db.commit()
+        late_penalties(url, lesson, [r["student"] for r in results])
+
+
+def submission_for(gb: object, lesson: str, student: str,
+                   timestamp: datetime | None) -> tuple[object, bool]:  # fmt: skip
+    """The student's submission of the lesson, made or updated; and whether it is a new one."""
+    from nbgrader.api import MissingEntry
+
+    try:
+        gb.find_student(student)
+    except MissingEntry:
+        gb.add_student(student)
+    try:
+        old = gb.find_submission(lesson, student).timestamp
+        existed = True
+    except MissingEntry:
+        old, existed = None, False
+    stamp = {"timestamp": timestamp.replace(tzinfo=None)} if timestamp else {}
+    submission = gb.update_or_create_submission(lesson, student, **stamp)
+    return submission, existed and submission.timestamp != old
+
+
+def set_grade(grade: object, result: dict, written: bool, is_new: bool) -> None:
+    """One cell's grade: the automatic score of a test cell; a hand-entered mark kept."""
+    if not written:
+        score = result["grades"].get(grade.name, [None])[0]
+        grade.auto_score = None if result["error"] or score is None else float(score)
+    marked = grade.manual_score is not None
+    if marked:
+        grade.needs_manual_grade = grade.needs_manual_grade or is_new
+    else:
+        grade.needs_manual_grade = written or grade.auto_score is None
+
+
+def late_penalties(url: str, lesson: str, students: list[str]) -> None:
+    """nbgrader's late-submission penalties for these students, by the course's configured
+    plugin (nbgrader_config.py: LateSubmissionPlugin)."""
+    import nbformat
+    from nbgrader.preprocessors import AssignLatePenalties
+
+    assign = AssignLatePenalties(config=course_config())
+    for student in students:
+        resources = {"nbgrader": {"notebook": notebook_id(lesson), "assignment": lesson,
+                                  "student": student, "db_url": engine_url(url)}}  # fmt: skip
+        assign.preprocess(nbformat.v4.new_notebook(), resources)
+
+
+def marks(url: str, lesson: str) -> dict[str, dict]:
+    """Per student, what the gradebook holds now: total (manual marks and late penalty counted),
+    each cell's score, points and whether it still waits for a person, and the timestamp."""
+    with open_gradebook(url) as gb:
+        rows = {}
+        for submission in gb.assignment_submissions(lesson):
+            cells = {
+                g.name: {
+                    "score": None if g.needs_manual_grade and g.score is None else g.score,
+                    "points": g.max_score,
+                    "pending": bool(g.needs_manual_grade),
+                    "kind": "written" if g.cell.cell_type == "markdown" else "test",
+                }  # fmt: skip
+                for notebook in submission.notebooks
+                for g in notebook.grades
+            }
+            rows[submission.student_id] = {
+                "score": max(0.0, submission.score - submission.late_submission_penalty),
+                "max_score": submission.max_score,
+                "late_penalty": submission.late_submission_penalty,
+                "timestamp": submission.timestamp,
+                "cells": cells,
+            }
+        return rows

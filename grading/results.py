@@ -16,8 +16,8 @@ import re
 import reprlib
 from pathlib import Path
 
-LEADING = ["student", "lesson", "score", "max_score"]  # then a column for each test cell
-TRAILING = ["manual_pending", "flagged", "flags", "error", "sandbox"]
+LEADING = ["student", "lesson", "score", "max_score"]  # then a column for each graded cell
+TRAILING = ["pending", "late_penalty", "submitted", "flagged", "flags", "error", "sandbox"]
 MAX_CELL = 2000  # characters of one CSV cell
 MAX_FLAGS = 30  # flags written to a CSV row
 SUMMARY_FLAGS = 8  # flags shown for a student in the summary
@@ -40,27 +40,33 @@ _REPR = reprlib.Repr()
 _REPR.maxstring = _REPR.maxother = 200
 
 
-def write_csv(path: Path, results: list[dict]) -> None:
-    """One row a student: total, each test cell, manual items pending, flags, error, sandbox."""
-    grade_ids = sorted({g for r in results for g in r["grades"]})
-    with path.open("w", newline="", encoding="utf-8") as handle:
+def write_csv(path: Path, rows: list[dict]) -> None:
+    """One row a student, as the gradebook has it: total (manual marks and late penalty counted),
+    each graded cell ("pending" where a written answer waits for its mark), the cells still
+    waiting for a person, the late penalty, when it was submitted, flags, error, sandbox."""
+    grade_ids = list(dict.fromkeys(g for r in rows for g in r["cells"]))
+    temporary = path.with_name(f".{path.name}.tmp")
+    with temporary.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow([*LEADING, *map(_cell, grade_ids), *TRAILING])
-        writer.writerows(_row(r, grade_ids) for r in results)
+        writer.writerows(_row(r, grade_ids) for r in rows)
+    temporary.replace(path)
 
 
 def _row(r: dict, grade_ids: list[str]) -> list[str]:
     """A student's CSV row, every cell safe."""
     flags = _as_list(r["flags"])
-    scores = [_num(r["grades"].get(g, [0, 0])[0]) for g in grade_ids]
-    manual = " ".join(map(_text, _as_list(r["manual"])))
+    scores = [_score(r["cells"].get(g)) for g in grade_ids]
+    stamp = r.get("timestamp")
     return [
         _cell(r["student"]),
         _cell(r["lesson"]),
         _cell(_num(r["score"])),
         _cell(_num(r["max_score"])),
         *map(_cell, scores),
-        _cell(manual),
+        _cell(" ".join(map(_text, _as_list(r["pending"])))),
+        _cell(_num(r.get("late_penalty") or 0)),
+        _cell(stamp.isoformat(sep=" ") if hasattr(stamp, "isoformat") else ""),
         "yes" if flags else "",
         _flags_cell(flags),
         _cell(r["error"]),
@@ -79,6 +85,13 @@ def _cell(value: object) -> str:
     """A CSV cell: printable, cut, and never read as a formula."""
     text = _printable(value, MAX_CELL)
     return "'" + text if text.startswith(FORMULA) else text
+
+
+def _score(cell: dict | None) -> str:
+    """A graded cell's score; "pending" while a written answer waits for its mark."""
+    if cell is None:
+        return ""
+    return "pending" if cell["score"] is None else _num(cell["score"])
 
 
 def _num(x: object) -> str:
@@ -106,12 +119,12 @@ def summarise(lesson: str, results: list[dict], graded: int, elapsed: float, how
 
 def _student_lines(r: dict) -> list[str]:
     """A student's lines of the summary: score or error, first flags, first grader's notes."""
-    manual = _as_list(r["manual"])
+    pending = _as_list(r["pending"])
     if r["error"]:
         status = f"ERROR: {_shown(r['error'])}"
     else:
         status = f"{_num(r['score'])}/{_num(r['max_score'])}"
-        status += f"  [manual: {_shown(', '.join(map(_text, manual)))}]" if manual else ""
+        status += f"  [to mark: {_shown(', '.join(map(_text, pending)))}]" if pending else ""
     lines = [f"  {_shown(r['student'], MAX_NAME)}: {status}"]
     flags = _as_list(r["flags"])
     lines += [f"      FLAG: {_shown(flag)}" for flag in flags[:SUMMARY_FLAGS]]

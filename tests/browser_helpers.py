@@ -91,6 +91,7 @@ class Server:
         probe: str,
         log: Path,
         env: dict[str, str] | None = None,
+        cwd: Path | None = None,
     ):
         self.base, self.token, self.log = base, token, log
         self._log_file = log.open("wb")
@@ -99,6 +100,7 @@ class Server:
             stdout=self._log_file,
             stderr=subprocess.STDOUT,
             env={**os.environ, **(env or {})},
+            cwd=cwd,
         )
         deadline = time.monotonic() + 90
         while True:
@@ -158,6 +160,19 @@ def start_lab(root: Path, state: Path) -> Server:
            "JUPYTERLAB_WORKSPACES_DIR": str(state / "workspaces")}  # fmt: skip
     base, probe = f"http://127.0.0.1:{port}", f"/api/status?token={token}"
     return Server(command, base, token, probe, state / "lab.log", env)
+
+
+def start_formgrader(course: Path, state: Path) -> Server:
+    """A Jupyter server in the course folder (so formgrader reads its nbgrader_config.py)."""
+    state.mkdir(parents=True, exist_ok=True)
+    port, token = free_port(), secrets.token_hex(16)
+    command = [sys.executable, "-m", "jupyter_server", "--no-browser", "--ServerApp.ip=127.0.0.1",
+               f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
+               f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={course}",
+               *_root_args()]  # fmt: skip
+    base, probe = f"http://127.0.0.1:{port}", f"/api/status?token={token}"
+    env = {"JUPYTER_CONFIG_DIR": str(state / "config"), "HOME": str(state)}
+    return Server(command, base, token, probe, state / "server.log", env, cwd=course)
 
 
 def start_voila(root: Path, state: Path) -> Server:

@@ -24,7 +24,7 @@ def run_notebook(path: Path, workdir: Path, timeout: int) -> float:
 
 def submit(root: Path, lesson: str, student: str, notebook: dict) -> Path:
     """Place a student's notebook where nbgrader's autograde looks for it."""
-    name = lesson_notebook(lesson, root / "source").name
+    name = lesson_notebook(lesson, root / "solutions").name
     path = root / "submitted" / student / lesson / name
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(notebook, indent=1))
@@ -49,3 +49,25 @@ def scores(root: Path, lesson: str) -> dict[str, dict[str, tuple[float, float]]]
                 for grade in notebook.grades
             }
         return result
+
+
+def as_student(home: Path, user: str, exchange: Path, *args: str) -> str:
+    """Run a student's nbgrader command (fetch_assignment, submit, fetch_feedback) as `user` in
+    their home folder, against the exchange; return its log. (nbgrader takes the name from the
+    process's uid, which is one for every student here: submit is told it.)"""
+    import os
+    import subprocess
+    import sys
+
+    home.mkdir(parents=True, exist_ok=True)
+    command = [sys.executable, "-m", "nbgrader", *args, f"--Exchange.root={exchange}",
+               "--CourseDirectory.course_id=nn-workbook"]  # fmt: skip
+    if args[0] == "submit":
+        command.append(f"--student={user}")
+    path = os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
+    env = {**os.environ, "USER": user, "LOGNAME": user, "HOME": str(home), "PATH": path}
+    done = subprocess.run(command, cwd=home, env=env, capture_output=True, text=True)
+    log = done.stdout + done.stderr
+    if done.returncode != 0 or "[ERROR]" in log:
+        raise RuntimeError(f"`nbgrader {' '.join(args)}` as {user} failed:\n{log}")
+    return log

@@ -94,8 +94,8 @@ def graded(request, tmp_path_factory):
     lesson = request.param
     root = new_course(tmp_path_factory.mktemp(f"course-{lesson}"), [lesson])
     nbgrader(root, "generate_assignment", lesson, "--force")
-    source = read_notebook(lesson_notebook(lesson, root / "source"))
-    released = read_notebook(lesson_notebook(lesson, root / "release"))
+    source = read_notebook(lesson_notebook(lesson, root / "solutions"))
+    released = read_notebook(lesson_notebook(lesson, root / "lessons"))
     cell_id, wrong_code, _ = WRONG_ANSWERS[lesson]
     submit(root, lesson, "solved", with_answers(released, source))
     submit(root, lesson, "untouched", released)

@@ -36,8 +36,8 @@ def test_config_sets_the_cell_timeout_and_restores_missing_cells():
 def graded(tmp_path_factory):
     root = new_course(tmp_path_factory.mktemp("course"), [LESSON])
     nbgrader(root, "generate_assignment", LESSON, "--force")
-    source = read_notebook(lesson_notebook(LESSON, root / "source"))
-    solved = with_answers(read_notebook(lesson_notebook(LESSON, root / "release")), source)
+    source = read_notebook(lesson_notebook(LESSON, root / "solutions"))
+    solved = with_answers(read_notebook(lesson_notebook(LESSON, root / "lessons")), source)
 
     submit(root, LESSON, "warns", with_answers(solved, source, {"step": WARNING_STEP}))
     no_sigmoid_tests = [cell for cell in solved["cells"] if grade_id(cell) != "sigmoid-tests"]
