@@ -13,7 +13,7 @@ PYTEST_ARGS ?= -n auto --dist loadgroup
 # JupyterLab refuses to run as root unless told to (containers, CI, some hubs).
 ROOT_ARGS := $(if $(filter 0,$(shell id -u)),--allow-root)
 
-.PHONY: install system lab test lessons grade bench lint format clean demo
+.PHONY: install system lab test lessons collect grade feedback report export formgrader bench lint format clean demo
 
 install: $(STAMP)
 
@@ -50,10 +50,34 @@ test: $(STAMP) system
 lessons: $(STAMP)
 	$(BIN)/python -m grading lessons
 
-# Grade one lesson's submissions in sandboxes:
-#   make grade A=01-perceptron [SUBMISSIONS=dir|zip] [J=2] [DB=postgresql://...] [BUDGET=600]
+# The instructor's term (README: "Teaching with it"); this folder is the nbgrader course.
+# An LMS download zip into submitted/ (the latest resubmission wins, older ones are kept):
+#   make collect A=01-perceptron ZIP=download.zip [ROSTER=roster.csv]
+collect: $(STAMP)
+	$(BIN)/python -m grading collect $(A) $(ZIP) $(if $(ROSTER),--roster $(ROSTER))
+
+# Grade one lesson's submissions (submitted/) in sandboxes; autograded/ and the gradebook for
+# formgrader, grades/grades-LESSON.csv:
+#   make grade A=01-perceptron [J=2] [DB=postgresql://...] [SHARD=1/2] [BUDGET=600]
 grade: $(STAMP) system
-	$(BIN)/python -m grading grade $(A) $(if $(SUBMISSIONS),--submissions $(SUBMISSIONS)) $(if $(J),-j $(J)) $(if $(DB),--db $(DB)) $(if $(BUDGET),--budget $(BUDGET))
+	$(BIN)/python -m grading grade $(A) $(if $(J),-j $(J)) $(if $(DB),--db $(DB)) $(if $(SHARD),--shard $(SHARD)) $(if $(BUDGET),--budget $(BUDGET))
+
+# After marking the written answers in formgrader: the students' feedback, then
+# `nbgrader release_feedback A` sends it:   make feedback A=01-perceptron [DB=...]
+feedback: $(STAMP)
+	$(BIN)/python -m grading feedback $(A) $(if $(DB),--db $(DB))
+
+# The class report (grades/report-*.html):   make report [T=0.5]
+report: $(STAMP)
+	$(BIN)/python -m grading report $(if $(T),--threshold $(T)) $(if $(DB),--db $(DB))
+
+# Canvas and Moodle grade files (grades/lms/):   make export ROSTER=roster.csv [CANVAS_IDS=ids.txt]
+export: $(STAMP)
+	$(BIN)/python -m grading export --roster $(ROSTER) $(if $(CANVAS_IDS),--canvas-ids $(CANVAS_IDS)) $(if $(DB),--db $(DB))
+
+# JupyterLab in the course folder, with formgrader (Nbgrader > Formgrader) for marking.
+formgrader: $(STAMP)
+	$(BIN)/jupyter lab --ServerApp.root_dir=. $(ROOT_ARGS) $(LAB_ARGS)
 
 bench: $(STAMP)
 	$(BIN)/python tests/benchmarks/run.py

@@ -13,6 +13,7 @@ import functools
 import hashlib
 import json
 import os
+import shutil
 import sys
 import threading
 import time
@@ -21,7 +22,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from grading.cells import cell_text, nbgrader_meta, read_notebook, with_answers
-from grading.course import LESSONS, REPO, SOLUTIONS, lesson_notebook
+from grading.course import CONFIG, LESSONS, REPO, SOLUTIONS, lesson_notebook
 from grading.grade import BUDGET, CELL_TIMEOUT, Job, grade_one, launch, source_notebook
 
 VERSION = "3"
@@ -205,6 +206,8 @@ def grade_lesson(lesson: str, submissions: Path | None, course: Path, jobs: int 
     settings = Settings(jobs, timeout, figures, budget, data, shard)
     grades = course / GRADES
     grades.mkdir(parents=True, exist_ok=True)
+    if not (course / CONFIG.name).exists():  # nbgrader's own tools need it to find the folders
+        shutil.copy(CONFIG, course / CONFIG.name)
     os.chmod(grades, 0o700)  # nothing in a sandbox runs as this user, but be strict anyway
     found = collected(lesson, submissions or course / "submitted", grades, shard)
     # nbgrader's gradebook takes seconds to import: do it while the sandboxes work.
@@ -277,7 +280,7 @@ def write_autograded(course: Path, lesson: str, found: list, results: list[dict]
     for sub, result in zip(found, results, strict=True):
         if result.get("notebook") is not None:
             write_folder(course / "autograded" / sub.student / lesson, name, result["notebook"],
-                         getattr(sub, "timestamp", None), getattr(sub, "secret", ""))  # fmt: skip
+                         sub.timestamp, sub.secret)  # fmt: skip
 
 
 def record_and_read(url: str, lesson: str, found: list, results: list[dict]) -> list[dict]:
@@ -285,7 +288,7 @@ def record_and_read(url: str, lesson: str, found: list, results: list[dict]) -> 
     (manual marks, what still waits for a person, late penalties)."""
     from grading import gradebook
 
-    stamps = {sub.student: getattr(sub, "timestamp", None) for sub in found}
+    stamps = {sub.student: sub.timestamp for sub in found}
     gradebook.record(url, lesson, source_notebook(lesson), results, stamps)
     marks = gradebook.marks(url, lesson)
     return [row(result, marks.get(result["student"])) for result in results]
@@ -328,7 +331,8 @@ def pending(marked: dict) -> list[str]:
 def row(result: dict, marked: dict | None) -> dict:
     """A student's row for the CSV, summary and report: the gradebook's marks, the grader's
     flags, error and visible-test failures."""
-    keep = ("student", "lesson", "flags", "error", "sandbox", "instructor", "visible_failures")
+    keep = ("student", "lesson", "grades", "flags", "error", "sandbox", "instructor", "details",
+            "visible_failures", "notes", "seconds")  # fmt: skip
     out = {key: result.get(key) for key in keep}
     out["visible_failures"] = out["visible_failures"] or {}
     if marked is None:  # no gradebook row (never expected): the grader's own view

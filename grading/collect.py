@@ -38,6 +38,9 @@ NOT_IN_ID = re.compile(r"[^A-Za-z0-9._@+-]")
 MAX_NOTEBOOK_BYTES = 64 * 2**20
 MB = 2**20
 TIMESTAMP = "timestamp.txt"  # nbgrader's record of when a submission was handed in
+SECRET = "submission_secret.txt"  # nbgrader's key to the student's feedback in the exchange
+MAX_SECRET_BYTES = 1024
+HEX = re.compile(r"[0-9a-f]{16,512}")
 MAX_TIMESTAMP_BYTES = 1024
 # nbgrader's own format for timestamp.txt (nbgrader.exchange.abc.Exchange.timestamp_format),
 # written in UTC; nbgrader.utils.parse_utc reads it back.
@@ -60,6 +63,7 @@ class Submission:
     error: str = ""  # why this student's submission can't be graded (shown to the instructor)
     origin: str = ""  # where it came from (the path inside the folder or zip member), for messages
     timestamp: datetime | None = None  # when it was handed in (UTC); None when there is an error
+    secret: str = ""  # nbgrader's submission_secret.txt, which release_feedback needs; "" if none
 
 
 @dataclass
@@ -85,7 +89,8 @@ def collect(
     scratch: Path,
     roster: Roster | None = None,
 ) -> list[Submission]:
-    """Submissions of a lesson from a folder or an LMS zip, by student; bad ones carry an error."""
+    """Submissions of a lesson from a folder or an LMS zip (whose LMS names a roster maps to
+    students), by student; bad ones carry an error."""
     if where.is_file() and zipfile.is_zipfile(where):
         found = _from_zip(where, lesson, set(notebook_names), scratch / "lms", roster)
     elif where.is_dir():
@@ -274,7 +279,21 @@ def _read_choice(student: str, folder: int, where: str, names: set[str]) -> Subm
     chosen = _pick([_File(n, f"{where}/{shown(n, 80)}") for n in listed], names)
     data, mtime = _read_file(chosen.name, folder, chosen.origin)
     when = _handed_in(folder, where, mtime)
-    return Submission(student, data, "", chosen.origin, when)
+    return Submission(student, data, "", chosen.origin, when, _secret(folder, where))
+
+
+def _secret(folder: int, where: str) -> str:
+    """nbgrader's submission_secret.txt in `folder` (hex digits), or "" when there is none or it
+    is anything else (then the feedback can't be released to the exchange, nothing worse)."""
+    try:
+        info = os.stat(SECRET, dir_fd=folder, follow_symlinks=False)
+    except OSError:
+        return ""
+    if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_SECRET_BYTES:
+        return ""
+    text, _ = _read_file(SECRET, folder, f"{where}/{SECRET}")
+    secret = text.decode("ascii", "replace").strip()
+    return secret if HEX.fullmatch(secret) else ""
 
 
 def _handed_in(folder: int, where: str, mtime: float) -> datetime:
@@ -348,26 +367,26 @@ def _from_zip(
     collected = collect_zip(archive, lesson, course, roster, keep_archive=False)
     submitted = course / "submitted"
     rows = _from_folder(submitted, lesson, names) if submitted.is_dir() else []
-    return rows + _unplaced(collected)
+    members = {entry.student: listing(entry.members) for entry in collected.written}
+    for row in rows:
+        row.origin = members.get(row.student, row.origin)  # the zip member, not the copy
+    return rows + _unplaced(collected, set(members))
 
 
-def _unplaced(collected: Collected) -> list[Submission]:
+def _unplaced(collected: Collected, written: set[str]) -> list[Submission]:
     """A row for each student lms wrote nothing for, and one for each member of nobody."""
-    written = {entry.student for entry in collected.written}
-    by_student: dict[str, list[str]] = {}
-    rows = []
+    rows: list[Submission] = []
+    students: dict[str, Submission] = {}
     for problem in collected.problems():
+        origin = listing(problem.members)
         if not problem.student:
             label = f"zip member #{len(rows) + 1}"
-            rows.append(Submission(label, None, problem.message, listing(problem.members)))
+            rows.append(Submission(label, None, problem.message, origin))
+        elif problem.student in students:
+            students[problem.student].error += f"; also {problem.message}"
         elif problem.student not in written:
-            by_student.setdefault(problem.student, []).append(problem.message)
-    origins = {p.student: listing(p.members) for p in reversed(collected.problems())}
-    rows += [
-        Submission(student, None, "; also ".join(messages), origins[student])
-        for student, messages in by_student.items()
-    ]
-    return rows
+            students[problem.student] = Submission(problem.student, None, problem.message, origin)
+    return rows + list(students.values())
 
 
 def member_parts(info: zipfile.ZipInfo) -> list[str]:

@@ -4,7 +4,9 @@ What is exported, for each lesson (an nbgrader assignment) and student, is what 
 `nbgrader export` (CsvExportPlugin) calls the score: the submission's total, manual marks
 included (a grade cell counts its manual score when one is set, else its automatic score, plus
 any extra credit), less nbgrader's late-submission penalty, never below 0. A student with no
-submission gets an empty cell. `nbgrader_export` runs stock `nbgrader export` itself.
+submission gets an empty cell (nbgrader's export writes 0). `nbgrader_export` runs stock
+`nbgrader export` itself; its grades.csv is neither quoted nor formula-safe, so a spreadsheet
+should open these files instead.
 
 **Pending manual marks.** A grade cell still waiting for a mark in formgrader
 (`Grade.needs_manual_grade`) makes that student's lesson pending. With `pending="score"` (the
@@ -14,7 +16,8 @@ the result lists who is pending on which cells (`ExportResult.pending`, `report(
 
 **Files** (UTF-8 without a byte-order mark, written atomically): `canvas-course.csv` and
 `moodle-course.csv` with a column per lesson, and `canvas-<lesson>.csv`, `moodle-<lesson>.csv`
-with that lesson only; one row per roster student, in roster order. A gradebook student missing
+with that lesson only (a lesson can't be named "course"); one row per roster student, in
+roster order. A gradebook student missing
 from the roster is in no file and is listed (`not_in_roster`). Every cell from the roster or the
 gradebook is made formula-safe as in grading.results (a leading "'" where a spreadsheet would
 read a formula; control characters and terminal escapes dropped).
@@ -26,7 +29,8 @@ lib/gradebook_importer.rb) checks that header (first column "Student", second "I
 columns, then "Section"), finds a student by Canvas ID, then SIS User ID, then SIS Login ID,
 then name, and an assignment by the id in `Title (123)`, else by exact title, else offers to
 create it; it reads a row whose first cell holds "Points Possible" as points, not a student.
-Canvas's export (lib/gradebook_exporter.rb) writes the same columns and rows. An empty cell
+Canvas's export (lib/gradebook_exporter.rb) writes the same columns and rows. (A name made
+formula-safe no longer matches by name; the ids before it still do.) An empty cell
 means no grade: nothing changes where Canvas has none, but over an existing grade Canvas's
 import review highlights it as removed and removes it (ui/features/gradebook_uploads).
 
@@ -160,13 +164,19 @@ def _check_options(pending: str, moodle_key: str) -> None:
 
 
 def read_marks(db_url: str, lessons: list[str] | None = None) -> list[Lesson]:
-    """Each lesson's marks from the gradebook (all its assignments, by name, when not given)."""
+    """Each lesson's marks from the gradebook; by default every assignment anyone submitted,
+    by name (a lesson not graded yet would be an empty column, which clears grades in an LMS)."""
     from grading.gradebook import open_gradebook
 
     _check_exists(db_url)
     with open_gradebook(db_url) as gb:
-        names = lessons if lessons is not None else sorted(a.name for a in gb.assignments)
+        names = lessons if lessons is not None else _submitted(gb)
         return [_lesson(gb, name) for name in names]
+
+
+def _submitted(gb) -> list[str]:
+    """The gradebook's assignments with at least one submission, by name."""
+    return sorted(a.name for a in gb.assignments if a.num_submissions)
 
 
 def _check_exists(db_url: str) -> None:

@@ -5,8 +5,8 @@ read it: the lesson's real notebook name, a submission's timestamp (late penalti
 plugin), each test cell's automatic score. Marks an instructor entered by hand stay: a written
 answer or an overridden score keeps its manual mark and comment, and only a new submission (a new
 timestamp) asks for them to be reviewed. Only the grader's parent process writes here, after the
-sandboxes are gone, and one lesson at a time (a lock, so that several graders can share a
-PostgreSQL gradebook: `make grade SHARD=k/N`).
+sandboxes are gone, one grader at a time (a lock, so that several graders can share a PostgreSQL
+gradebook: `make grade SHARD=k/N`).
 """
 
 from __future__ import annotations
@@ -62,25 +62,26 @@ def open_gradebook(url: str) -> Iterator[object]:
 
 
 @contextlib.contextmanager
-def lesson_lock(gb: object, lesson: str) -> Iterator[None]:
-    """Hold the lesson's lock in this gradebook: a PostgreSQL advisory lock (SQLite locks the
-    file on its own)."""
-    if gb.db.bind.dialect.name != "postgresql":
+def writing(gb: object) -> Iterator[None]:
+    """Hold the gradebook's write lock, so one grader writes at a time: on PostgreSQL an advisory
+    lock on a connection of its own (two graders adding one student would collide); SQLite locks
+    its file by itself."""
+    engine = gb.db.bind
+    if engine.dialect.name != "postgresql":
         yield
         return
     from sqlalchemy import text
 
-    key = int.from_bytes(
-        hashlib.sha256(f"nn-workbook:{lesson}".encode()).digest()[:8], "big", signed=True
-    )
-    connection = gb.db.connection()
-    connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": key})
-    try:
-        yield
-    finally:
-        gb.db.rollback()
-        gb.db.connection().execute(text("SELECT pg_advisory_unlock(:key)"), {"key": key})
-        gb.db.commit()
+    key = int.from_bytes(hashlib.sha256(b"nn-workbook gradebook").digest()[:8], "big", signed=True)
+    with engine.connect() as lock:
+        lock.execute(text("SELECT pg_advisory_lock(:key)"), {"key": key})
+        lock.commit()
+        try:
+            yield
+        finally:
+            gb.db.rollback()
+            lock.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": key})
+            lock.commit()
 
 
 def notebook_id(lesson: str) -> str:
@@ -104,7 +105,13 @@ def ensure_lesson(gb: object, url: str, lesson: str, source_nb: dict) -> None:
     gb.db.commit()  # SQLite: the command below can write only when this session holds nothing
     with tempfile.TemporaryDirectory() as tmp:
         root = new_course(Path(tmp), [lesson])
-        nbgrader(root, "generate_assignment", lesson, "--force", f"--CourseDirectory.db_url={url}")
+        nbgrader(
+            root,
+            "generate_assignment",
+            lesson,
+            "--force",
+            f"--CourseDirectory.db_url={engine_url(url)}",
+        )
     gb.db.expire_all()
 
 
@@ -113,7 +120,7 @@ def record(url: str, lesson: str, source_nb: dict, results: list[dict],
     """Each student's automatic scores, timestamp and flags into the gradebook; marks entered by
     hand are kept (and asked to be reviewed when the submission is new)."""
     written = {nbgrader_meta(c)["grade_id"] for c in source_nb["cells"] if is_written_answer(c)}
-    with open_gradebook(url) as gb, lesson_lock(gb, lesson):
+    with open_gradebook(url) as gb, writing(gb):
         ensure_lesson(gb, url, lesson, source_nb)
         for result in results:
             submission, is_new = submission_for(gb, lesson, result["student"],

@@ -25,6 +25,7 @@ local part.
 from __future__ import annotations
 
 import csv
+import io
 from dataclasses import dataclass, fields
 from pathlib import Path
 
@@ -83,6 +84,19 @@ class Roster:
             return []
         return [p for p in self.people if _key(getattr(p, field)) == wanted]
 
+    def lookup(self, keys: list[tuple[str, str]]) -> list[Person]:
+        """Who an LMS means by its (field, value) keys: the matches of the first key that has
+        any. A later key never picks someone whose value in the first key's field says another
+        (a Moodle name does not override a moodle_id), unless the LMS gave no first value."""
+        (first, given), *_ = keys
+        for index, (field, value) in enumerate(keys):
+            found = self.find(field, value)
+            if index and _key(given):
+                found = [p for p in found if not _key(getattr(p, first))]
+            if found:
+                return found
+        return []
+
     def by_student(self) -> dict[str, Person]:
         """Each person by nbgrader student id."""
         return {p.student: p for p in self.people}
@@ -94,12 +108,13 @@ def read_roster(path: Path) -> Roster:
         text = path.read_text(encoding="utf-8-sig")
     except OSError as problem:
         raise RosterError(f"can't read the roster {path}: {problem.strerror}") from None
-    rows = list(csv.reader(text.splitlines()))
+    rows = list(csv.reader(io.StringIO(text, newline="")))  # a quoted cell may hold a newline
     if not rows:
         raise RosterError(
             f"the roster {path} is empty: it needs a header row, then a student a row"
         )
     columns = _columns(rows[0])
+    canvas = "sis_login_id" in columns or "sis_user_id" in columns
     if "student" not in columns and not {"sis_login_id", "email"} & set(columns):
         raise RosterError(
             f"the roster {path} has no student column: name one 'student' (the hub user name), "
@@ -108,7 +123,7 @@ def read_roster(path: Path) -> Roster:
     people, seen = [], {}
     for number, row in enumerate(rows[1:], start=2):
         values = {name: row[i].strip() for name, i in columns.items() if i < len(row)}
-        if not any(values.values()) or _is_points_row(row):
+        if not any(values.values()) or _is_points_row(row) or _is_test_student(values, canvas):
             continue
         student = values.get("student") or values.get("sis_login_id") or ""
         student = student or values.get("email", "").partition("@")[0]
@@ -139,6 +154,11 @@ def _columns(header: list[str]) -> dict[str, int]:
 def _is_points_row(row: list[str]) -> bool:
     """Canvas's second row ("Points Possible"), which is not a student."""
     return bool(row) and row[0].strip().lower() == "points possible"
+
+
+def _is_test_student(values: dict[str, str], canvas: bool) -> bool:
+    """Canvas's "Student, Test" (its student view), which every Canvas export lists."""
+    return canvas and values.get("name", "").strip().lower() == "student, test"
 
 
 def _key(value: str) -> str:

@@ -1,6 +1,7 @@
 """The adversarial suite: every case of tests/adversarial/ graded as one batch (-j 2) in the
 bubblewrap sandbox, each with its hand-computed outcome; plus the CSV, the gradebook, the
-feedback HTML (no hidden-test text, small) and a second run that grades nothing again."""
+feedback pages nbgrader makes from the autograded notebooks (no hidden-test text, small) and a
+second run that grades nothing again."""
 
 import csv
 import json
@@ -13,7 +14,8 @@ from sandbox_helpers import need_bwrap
 
 from grading.batch import grade_lesson
 from grading.collect import MAX_NOTEBOOK_BYTES
-from grading.gradebook import scores as gradebook_scores
+from grading.feedback import generate_feedback
+from grading.gradebook import marks
 
 HERE = Path(__file__).resolve().parent / "adversarial"
 EXPECTED = json.loads((HERE / "expectations.json").read_text())
@@ -42,7 +44,13 @@ def batch(tmp_path_factory):
     (submissions / "26b-dev-zero" / f"{LESSON}.ipynb").symlink_to("/dev/zero")
     results = grade_lesson(LESSON, submissions, out, jobs=2, quiet=True, timeout=10,
                            figures=True, budget=BUDGET)  # fmt: skip
+    generate_feedback(out, LESSON)
     return out, {r["student"]: r for r in results}
+
+
+def feedback(out, case):
+    """The feedback page of one case, as nbgrader's generate_feedback wrote it."""
+    return (out / "feedback" / case / LESSON / "perceptron.html").read_text()
 
 
 @pytest.mark.parametrize("case", sorted(EXPECTED))
@@ -53,7 +61,7 @@ def test_case_gets_its_outcome(batch, case):
     if expected["error"]:
         assert got["score"] == 0
         return
-    scores = {gid: score for gid, (score, _) in got["grades"].items()}
+    scores = {gid: cell["score"] for gid, cell in got["cells"].items() if cell["kind"] == "test"}
     assert scores == expected["scores"], (expected["issue"], got["flags"], got["instructor"])
     if expected["flagged"]:
         assert got["flags"], expected["issue"]
@@ -68,7 +76,7 @@ def test_unflagged_controls(batch):
 
 def test_snooping_finds_nothing(batch):
     out, results = batch
-    page = (out / "feedback" / "11-snooping" / LESSON / "feedback.html").read_text()
+    page = feedback(out, "11-snooping")
     assert "found 0 paths next to the notebook and 0 secrets" in page
     assert "network: unreachable" in page
     assert any("outside its folder" in flag for flag in results["11-snooping"]["flags"])
@@ -76,28 +84,28 @@ def test_snooping_finds_nothing(batch):
 
 def test_process_limit_and_memory_limit_bite(batch):
     out, _ = batch
-    page = (out / "feedback" / "04-fork-bomb" / LESSON / "feedback.html").read_text()
+    page = feedback(out, "04-fork-bomb")
     assert "fork failed after" in page and "Resource temporarily unavailable" in page
-    page = (out / "feedback" / "03-huge-allocation" / LESSON / "feedback.html").read_text()
+    page = feedback(out, "03-huge-allocation")
     assert "MemoryError" in page
 
 
 def test_feedback_is_small_and_never_shows_hidden_tests(batch):
     out, _ = batch
-    pages = list((out / "feedback").glob(f"*/{LESSON}/feedback.html"))
+    pages = list((out / "feedback").glob(f"*/{LESSON}/perceptron.html"))
     assert len(pages) == sum(not e["error"] for e in EXPECTED.values())
     for page in pages:
         text = page.read_text()
         assert len(text) < 2_000_000, page
         for marker in HIDDEN_MARKERS:
             assert marker not in text, (page, marker)
-    flood = (out / "feedback" / "12-flood" / LESSON / "feedback.html").read_text()
-    assert "more characters not shown" in flood
+    flood = feedback(out, "12-flood")
+    assert "characters cut" in flood
 
 
 def test_csv_matches_hand_computed_scores(batch):
     out, _ = batch
-    with (out / f"grades-{LESSON}.csv").open() as handle:
+    with (out / "grades" / f"grades-{LESSON}.csv").open() as handle:
         rows = {row["student"]: row for row in csv.DictReader(handle)}
     assert set(rows) == set(EXPECTED)
     for case, expected in EXPECTED.items():
@@ -113,13 +121,13 @@ def test_csv_matches_hand_computed_scores(batch):
 def test_gradebook_holds_exactly_the_scores(batch):
     out, _ = batch
     url = f"sqlite:///{out / 'gradebook.db'}"
-    held = gradebook_scores(url, LESSON)
+    held = marks(url, LESSON)
     assert set(held) == set(EXPECTED)
     for case, expected in EXPECTED.items():
         if expected["error"]:
             continue
         for gid, points in expected["scores"].items():
-            assert held[case][gid] == points, (case, gid)
+            assert held[case]["cells"][gid]["score"] == points, (case, gid)
     with sqlite3.connect(out / "gradebook.db") as db:
         students = {r[0] for r in db.execute("select id from student")}
     assert students == set(EXPECTED)
@@ -129,7 +137,7 @@ def test_second_run_grades_nothing_again(batch):
     out, results = batch
     again = grade_lesson(LESSON, out / "submissions", out, jobs=2, quiet=True, timeout=10,
                          figures=True, budget=BUDGET)  # fmt: skip
-    assert "0 graded now" in (out / f"summary-{LESSON}.txt").read_text()
+    assert "0 graded now" in (out / "grades" / f"summary-{LESSON}.txt").read_text()
     assert {r["student"]: r["score"] for r in again} == {s: r["score"] for s, r in results.items()}
 
 
@@ -137,17 +145,17 @@ def test_stolen_proxies_are_refused_and_flagged(batch):
     out, results = batch
     flags = " ".join(results["17-stolen-references"]["flags"])
     assert "moved" in flags and "outside its test" in flags
-    page = (out / "feedback" / "17-stolen-references" / LESSON / "feedback.html").read_text()
+    page = feedback(out, "17-stolen-references")
     assert "refused:" in page
 
 
 def test_formulas_and_escapes_never_reach_the_spreadsheet_or_terminal(batch):
     out, _ = batch
-    with (out / f"grades-{LESSON}.csv").open() as handle:
+    with (out / "grades" / f"grades-{LESSON}.csv").open() as handle:
         cells = [cell for row in csv.reader(handle) for cell in row]
     assert not [c for c in cells if c[:1] in ("=", "+", "-", "@", "\t", "\r")]
     assert any(c.startswith("'=HYPERLINK") for c in cells)
-    summary = (out / f"summary-{LESSON}.txt").read_text()
+    summary = (out / "grades" / f"summary-{LESSON}.txt").read_text()
     assert "\x1b" not in summary and "\x07" not in summary and "\r" not in summary
 
 
@@ -158,7 +166,7 @@ def test_a_flood_of_flags_is_capped(batch):
 
 def test_feedback_on_hidden_calls_shows_no_expected_value_nor_hidden_input(batch):
     out, results = batch
-    page = (out / "feedback" / "31-leak-expected-values" / LESSON / "feedback.html").read_text()
+    page = feedback(out, "31-leak-expected-values")
     assert "hidden input: [" not in page and "expected 1" not in page and "expected 0" not in page
     assert "raised ValueError on a hidden input" in page  # what kind of failure, still said
     assert any("expected" in d for d in results["31-leak-expected-values"]["details"])
@@ -166,5 +174,5 @@ def test_feedback_on_hidden_calls_shows_no_expected_value_nor_hidden_input(batch
 
 def test_a_reference_fed_hostile_shapes_gets_a_memory_error_not_the_machine(batch):
     out, _ = batch
-    page = (out / "feedback" / "30-memory-bomb" / LESSON / "feedback.html").read_text()
+    page = feedback(out, "30-memory-bomb")
     assert "MemoryError" in page

@@ -4,23 +4,17 @@ every lesson's hidden tests replayable, and the PostgreSQL gradebook with -j 2."
 
 import json
 import os
-import shutil
-import subprocess
-import tempfile
-import warnings
 import zipfile
 from pathlib import Path
 
 import numpy as np
 import pytest
-from browser_helpers import free_port
 from sandbox_helpers import need_bwrap
 
 from grading import judge, sandbox
 from grading.batch import grade_lesson
 from grading.cells import graded_cells, nbgrader_meta, read_notebook, with_answers
 from grading.course import LESSONS, lesson_ids, lesson_notebook
-from grading.gradebook import scores as gradebook_scores
 from grading.restore import restore
 from grading.sandbox import wire
 
@@ -226,53 +220,10 @@ def test_fallback_without_bubblewrap_grades_and_says_so_loudly(tmp_path, monkeyp
     assert [r["score"] for r in results] == [11, 9]
     assert all(r["sandbox"].startswith("FALLBACK") for r in results)
     assert "WARNING: no bubblewrap sandbox" in capsys.readouterr().err
-    assert "NO SANDBOX" in (tmp_path / "out" / f"summary-{LESSON}.txt").read_text()
+    assert "NO SANDBOX" in (tmp_path / "out" / "grades" / f"summary-{LESSON}.txt").read_text()
 
 
-def _postgres_bin() -> Path | None:
-    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/pg_ctl"))
-    return found[-1].parent if found else None
-
-
-@pytest.fixture
-def postgres(tmp_path):
-    """A throwaway PostgreSQL server on a free port, run by the postgres user when we are root."""
-    bin_dir = _postgres_bin()
-    if bin_dir is None:
-        message = "!!!!!!!! PostgreSQL is not installed: the PostgreSQL gradebook test SKIPS"
-        warnings.warn(message, stacklevel=2)
-        pytest.skip(message)
-    # Not under pytest's tmp_path: the postgres user cannot enter root's 0700 folders.
-    data = Path(tempfile.mkdtemp(prefix="nn-grading-pg-"))
-    user = []
-    if os.geteuid() == 0:
-        shutil.chown(data, "postgres")
-        user = ["runuser", "-u", "postgres", "--"]
-    port = free_port()
-    run = lambda *cmd: subprocess.run([*user, *cmd], check=True, capture_output=True)  # noqa: E731
-    run(str(bin_dir / "initdb"), "-D", str(data), "-U", "grader", "--auth=trust")
-    run(str(bin_dir / "pg_ctl"), "-D", str(data), "-l", str(data / "log"), "-w", "-o",
-        f"-p {port} -k {data} -c listen_addresses=127.0.0.1", "start")  # fmt: skip
-    try:
-        run(str(bin_dir / "createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", "grader", "grades")
-        yield f"postgresql://grader@127.0.0.1:{port}/grades"
-    finally:
-        run(str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop")
-        shutil.rmtree(data, ignore_errors=True)
-
-
-def test_postgresql_gradebook_with_two_workers(tmp_path, postgres):
-    if sandbox.probe().kind != "bwrap":
-        warnings.warn("!!!!!!!! no bubblewrap: PostgreSQL test in the fallback", stacklevel=2)
-    folder = _class_of_two(tmp_path / "in")
-    results = grade_lesson(LESSON, folder, tmp_path / "out", jobs=2, db=postgres, quiet=True)
-    assert {r["student"]: r["score"] for r in results} == {"ada": 11, "bob": 9}
-    held = gradebook_scores(postgres, LESSON)
-    assert held["ada"]["sigmoid-tests"] == 2 and held["bob"]["sigmoid-tests"] == 0
-    assert not (tmp_path / "out" / "gradebook.db").exists()
-
-
-def test_the_instructor_command_grades_an_lms_zip(tmp_path, capsys):
+def test_the_instructor_commands_collect_and_grade_an_lms_zip(tmp_path, capsys):
     from grading.__main__ import main
 
     folder = _class_of_two(tmp_path / "in")
@@ -280,15 +231,15 @@ def test_the_instructor_command_grades_an_lms_zip(tmp_path, capsys):
     with zipfile.ZipFile(archive, "w") as zf:
         for path in folder.rglob("*.ipynb"):
             zf.write(path, path.relative_to(folder))
-    main(
-        ["grade", LESSON, "--submissions", str(archive), "--out", str(tmp_path / "out"), "-j", "1"]
-    )
+    course = str(tmp_path / "out")
+    main(["collect", LESSON, str(archive), "--course", course])
+    main(["grade", LESSON, "--course", course, "-j", "1"])
     assert "ada: 11/13" in capsys.readouterr().out
-    rows = (tmp_path / "out" / f"grades-{LESSON}.csv").read_text().splitlines()
+    rows = (tmp_path / "out" / "grades" / f"grades-{LESSON}.csv").read_text().splitlines()
     assert rows[1].startswith("ada,01-perceptron,11,13,") and rows[2].startswith(
         "bob,01-perceptron,9,13,"
     )
-    assert (tmp_path / "out" / "feedback" / "bob" / LESSON / "feedback.html").exists()
+    assert (tmp_path / "out" / "autograded" / "bob" / LESSON / "perceptron.ipynb").exists()
 
 
 # ------------------------------------------------------------------ no silent wrong grade
@@ -312,7 +263,7 @@ def test_a_broken_environment_stops_the_batch_before_any_student(tmp_path, monke
     with pytest.raises(ModelSolutionFailed) as stopped:
         grade_lesson(lesson, tmp_path / "in", tmp_path / "out", quiet=True, timeout=30)
     assert "model solution of 07-mnist earns" in str(stopped.value)
-    assert not (tmp_path / "out" / f"grades-{lesson}.csv").exists()
+    assert not (tmp_path / "out" / "grades" / f"grades-{lesson}.csv").exists()
 
 
 def test_a_sandbox_that_cannot_start_is_a_flagged_error_never_a_zero_or_cached(
@@ -352,4 +303,4 @@ def test_a_sandbox_without_the_course_stops_the_batch(tmp_path, monkeypatch):
     with pytest.raises(ModelSolutionFailed) as stopped:
         grade_lesson(LESSON, _class_of_two(tmp_path / "in"), tmp_path / "out", quiet=True)
     assert "could not start" in str(stopped.value) and "utils" in str(stopped.value)
-    assert not (tmp_path / "out" / f"grades-{LESSON}.csv").exists()
+    assert not (tmp_path / "out" / "grades" / f"grades-{LESSON}.csv").exists()

@@ -1,9 +1,11 @@
 """Collecting submissions (grading.collect) from hostile folders and LMS zips made here: symlinks
 to another student's notebook or to /dev/zero, fifos and sockets named like the notebook, folders
-that are symlinks, notebooks that are huge or grow while read, names that are not ids; zip
-sub-folders named like another student, names that clash once made ids, doubled files, members
-that climb out or are symlinks or encrypted, zip bombs. Each is a clear error for its student
-alone (or a row of its own), collect() never blocks, and nothing lands outside scratch."""
+that are symlinks, notebooks that are huge or grow while read, names that are not ids; nbgrader's
+submitted/ layout and its timestamp.txt (read back, malformed, a symlink, huge); zip sub-folders
+named like another student, names that clash once made ids, doubled files, members that climb
+out or are symlinks or encrypted, zip bombs, flat names of every lesson's notebook (underscores
+in them). Each is a clear error for its student alone (or a row of its own), collect() never
+blocks, and nothing lands outside scratch."""
 
 import os
 import socket
@@ -12,11 +14,20 @@ import threading
 import time
 import warnings
 import zipfile
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
-from grading.collect import MAX_NOTEBOOK_BYTES, STUDENT, Submission, collect
+from grading.collect import (
+    MAX_NOTEBOOK_BYTES,
+    STUDENT,
+    TIMESTAMP_FORMAT,
+    Submission,
+    collect,
+    format_timestamp,
+)
+from grading.course import lesson_ids, lesson_notebook
 
 LESSON = "01-perceptron"
 NAMES = {"01-perceptron.ipynb", "perceptron.ipynb"}
@@ -45,8 +56,11 @@ def _rows(where: Path, scratch: Path) -> dict[str, Submission]:
         raise outcome["raised"]
     rows = outcome["rows"]
     assert [row.student for row in rows] == sorted(row.student for row in rows)
+    assert len({row.student for row in rows}) == len(rows)
     for row in rows:
         assert (row.data is None) == bool(row.error), row
+        assert (row.timestamp is None) == bool(row.error), row
+        assert row.timestamp is None or row.timestamp.tzinfo == UTC
     return {row.student: row for row in rows}
 
 
@@ -233,9 +247,9 @@ def test_a_zip_sub_folder_named_like_another_student_changes_nothing(tmp_path):
     assert rows["bob"].data == _notebook("bob") and rows["bob"].origin == "bob/01-perceptron.ipynb"
     assert rows["cat"].data == _notebook("cat")
     assert rows["ada"].data is None
-    assert rows["ada"].error == (
-        "2 files map to this student: ada/bob/01-perceptron.ipynb, ada/01-perceptron.ipynb;"
-        " keep one and grade again"
+    assert rows["ada"].error.startswith(
+        "ada handed in 2 different notebooks at once: ada/bob/01-perceptron.ipynb,"
+        " ada/01-perceptron.ipynb: nothing written to submitted/, all kept in"
     )
 
 
@@ -247,10 +261,11 @@ def test_zip_names_that_become_the_same_student_id_are_reported(tmp_path):
     rows = _rows(archive, tmp_path / "scratch")
     assert list(rows) == ["Ann-Lee"]
     assert rows["Ann-Lee"].data is None
-    assert "2 names in the zip map to the student id Ann-Lee: 'Ann Lee', 'Ann-Lee'" in (
-        rows["Ann-Lee"].error
-    )
-    kept = tmp_path / "scratch" / "unzipped" / "Ann-Lee"
+    assert (
+        "2 LMS identities map to the student Ann-Lee: the name 'Ann Lee' in the zip,"
+        " the name 'Ann-Lee' in the zip: nothing written"
+    ) in rows["Ann-Lee"].error
+    kept = tmp_path / "scratch" / "lms" / "downloaded" / LESSON / "collisions" / "Ann-Lee"
     assert {p.read_bytes() for p in kept.iterdir()} == {_notebook("Ann Lee"), _notebook("Ann-Lee")}
 
 
@@ -263,11 +278,11 @@ def test_a_second_zip_file_for_one_student_is_reported_and_both_kept(tmp_path):
     ])  # fmt: skip
     rows = _rows(archive, tmp_path / "scratch")
     assert rows["ada"].data is None
-    assert rows["ada"].error == (
-        "3 files map to this student: ada/01-perceptron.ipynb, ada/01-perceptron.ipynb,"
-        " ada_4711_perceptron.ipynb; keep one and grade again"
+    assert rows["ada"].error.startswith(
+        "ada handed in 3 different notebooks at once: ada/01-perceptron.ipynb,"
+        " ada/01-perceptron.ipynb, ada_4711_perceptron.ipynb: nothing written"
     )
-    kept = tmp_path / "scratch" / "unzipped" / "ada"
+    kept = tmp_path / "scratch" / "lms" / "downloaded" / LESSON / "collisions" / "ada"
     assert sorted(p.read_bytes() for p in kept.iterdir()) == sorted(
         _notebook(who) for who in ("first", "second", "third")
     )
@@ -312,7 +327,8 @@ def test_a_zip_symlink_member_is_refused(tmp_path):
         zf.writestr("bob/01-perceptron.ipynb", _notebook("bob"))
     rows = _rows(tmp_path / "lms.zip", tmp_path / "scratch")
     assert rows["ada"].data is None and "is a symlink" in rows["ada"].error
-    assert not (tmp_path / "scratch" / "unzipped" / "ada").exists()
+    assert "latest submission of ada, so nothing was written" in rows["ada"].error
+    assert not (tmp_path / "scratch" / "lms" / "submitted" / "ada").exists()
     assert rows["bob"].data == _notebook("bob")
 
 
@@ -330,7 +346,8 @@ def test_a_zip_bomb_whose_header_lies_is_refused_and_nothing_is_written(tmp_path
     _rewrite_header(archive, member, size=1000)  # ...whose header says the notebook is tiny
     rows = _rows(archive, tmp_path / "scratch")
     assert rows["ada"].data is None and rows["ada"].error.startswith(member)
-    assert sum(p.stat().st_size for p in (tmp_path / "scratch").rglob("*") if p.is_file()) == 0
+    written = [p.name for p in (tmp_path / "scratch").rglob("*") if p.is_file()]
+    assert written == ["collect-report.txt"]  # not a byte of the notebook
 
 
 def test_a_zip_member_whose_header_is_over_the_limit_is_refused_unread(tmp_path, monkeypatch):
@@ -344,15 +361,105 @@ def test_a_zip_member_whose_header_is_over_the_limit_is_refused_unread(tmp_path,
 
 def test_zip_names_that_are_no_student_id_get_rows_of_their_own(tmp_path):
     archive = _zip(tmp_path / "lms.zip", [
-        ("__MACOSX/ada/01-perceptron.ipynb", b"resource fork"),
+        ("__MACOSX/ada/._01-perceptron.ipynb", b"resource fork"),  # macOS's: ignored
         ("01-perceptron.ipynb", _notebook("nobody")),
         ("_x_01-perceptron.ipynb", _notebook("nobody")),
+        ("perceptron.ipynb", _notebook("nobody")),
+        ("-x/01-perceptron.ipynb", _notebook("nobody")),
         ("ada/01-perceptron.ipynb", _notebook("ada")),
     ])  # fmt: skip
     rows = _rows(archive, tmp_path / "scratch")
     assert rows.pop("ada").data == _notebook("ada")
-    assert "in the zip is not a student id" in rows.pop("__MACOSX").error
     assert sorted(row.error.split(" names no student")[0] for row in rows.values()) == [
+        "the name '-x' in the zip makes no student id: give --roster FILE, a CSV with each"
+        " student's hub user name in 'student' and the LMS's id (canvas_id, moodle_id,"
+        " sis_login_id, id_number or email), and collect again",
         "the zip member 01-perceptron.ipynb",
         "the zip member _x_01-perceptron.ipynb",
+        "the zip member perceptron.ipynb",
     ]
+    assert all(not STUDENT.match(student) for student in rows)
+
+
+@pytest.mark.parametrize("lesson", [lesson for lesson in lesson_ids() if lesson != "00-welcome"])
+def test_flat_zip_names_work_for_every_lessons_notebook(tmp_path, lesson):
+    """The known bug: <student>_<number>_log_loss.ipynb was read as a file named loss.ipynb."""
+    name = lesson_notebook(lesson).name
+    archive = _zip(tmp_path / "lms.zip", [
+        (f"ada_4711_{name}", _notebook("ada")),
+        (f"bob_4712_{lesson}.ipynb", _notebook("bob")),
+        (f"cat/{lesson}/{name}", _notebook("cat")),
+    ])  # fmt: skip
+    rows = {
+        row.student: row
+        for row in collect(archive, lesson, {name, f"{lesson}.ipynb"}, tmp_path / "scratch")
+    }
+    assert {student: row.data for student, row in rows.items()} == {
+        who: _notebook(who) for who in ("ada", "bob", "cat")
+    }
+    assert rows["ada"].origin == f"ada_4711_{name}" and not rows["ada"].error
+
+
+# ------------------------------------------------------------------ nbgrader's submitted/
+
+
+def _submitted(course: Path, student: str, lesson: str, stamp: str | None) -> Path:
+    """course/submitted/<student>/<lesson>/<notebook>, as nbgrader writes it, with a timestamp."""
+    folder = course / "submitted" / student / lesson
+    folder.mkdir(parents=True)
+    (folder / lesson_notebook(lesson).name).write_bytes(_notebook(student))
+    if stamp is not None:
+        (folder / "timestamp.txt").write_text(stamp)
+    return folder
+
+
+def test_nbgraders_submitted_folder_is_read_with_its_timestamps(tmp_path):
+    course = tmp_path / "course"
+    _submitted(course, "ada", LESSON, "2025-01-31 09:15:02.250000 UTC")  # nbgrader's own
+    _submitted(course, "bob", LESSON, "2025-01-31 10:15:02 +0000\n")
+    cat = _submitted(course, "cat", LESSON, None)
+    os.utime(cat / "perceptron.ipynb", (0, 1738300000))
+    _submitted(course, "dan", "02-log-loss", "2025-01-31 09:15:02 UTC")  # another lesson
+    rows = _rows(course / "submitted", tmp_path / "scratch")
+    assert rows["ada"].data == _notebook("ada")
+    assert rows["ada"].origin == f"ada/{LESSON}/perceptron.ipynb"
+    assert rows["ada"].timestamp == datetime(2025, 1, 31, 9, 15, 2, 250000, tzinfo=UTC)
+    assert rows["bob"].timestamp == datetime(2025, 1, 31, 10, 15, 2, tzinfo=UTC)
+    assert rows["cat"].timestamp == datetime.fromtimestamp(1738300000, UTC)  # its mtime
+    assert rows["dan"].error == "no notebook submitted"
+
+
+@pytest.mark.parametrize("stamp", ["yesterday", "", "2025-13-45 99:00:00", "9" * 400])
+def test_a_malformed_timestamp_is_that_students_error(tmp_path, stamp):
+    course = tmp_path / "course"
+    _submitted(course, "ada", LESSON, stamp)
+    _submitted(course, "bob", LESSON, "2025-01-31 09:15:02.000000 UTC")
+    rows = _rows(course / "submitted", tmp_path / "scratch")
+    assert rows["ada"].data is None
+    assert rows["ada"].error.startswith(
+        f"ada/{LESSON}/timestamp.txt holds no time nbgrader can read"
+    )
+    assert "'2025-01-31 00:00:00.000000 UTC') or delete it, and grade again" in rows["ada"].error
+    assert rows["bob"].data == _notebook("bob")
+
+
+def test_a_timestamp_that_is_a_symlink_or_huge_is_refused(tmp_path):
+    course = tmp_path / "course"
+    ada = _submitted(course, "ada", LESSON, None)
+    (ada / "timestamp.txt").symlink_to("/dev/zero")
+    bob = _submitted(course, "bob", LESSON, "2025-01-31 09:15:02 UTC" + " " * 2000)
+    rows = _rows(course / "submitted", tmp_path / "scratch")
+    assert rows["ada"].data is None and "timestamp.txt is a symlink" in rows["ada"].error
+    assert rows["bob"].data is None
+    assert rows["bob"].error.startswith(f"bob/{LESSON}/timestamp.txt is 2023 bytes, not a time")
+    assert bob.exists()
+
+
+def test_timestamps_are_written_and_read_in_nbgraders_own_format():
+    from nbgrader.exchange.abc.exchange import Exchange
+    from nbgrader.utils import parse_utc
+
+    assert TIMESTAMP_FORMAT == Exchange.timestamp_format.default_value
+    when = datetime(2025, 1, 31, 9, 15, 2, 250000, tzinfo=UTC)
+    assert format_timestamp(when) == "2025-01-31 09:15:02.250000 UTC"
+    assert parse_utc(format_timestamp(when)) == when.replace(tzinfo=None)

@@ -30,6 +30,7 @@ STUDENTS = [f"s{i:02d}" for i in range(20)]
 NEVER_SUBMITS = "s19"  # in the roster, no submission at all
 GHOST = "+ghost\x1b[2J"  # in the gradebook, not in the roster (and hostile)
 HOSTILE = "=cmd|' /C calc'!A0"
+UNGRADED = "04-backprop"  # in the gradebook (generate_assignment), nobody submitted yet
 NO_EMAIL = "s06"
 SAME_EMAIL = ("s08", "s09")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -80,7 +81,7 @@ def _build_gradebook(url: str, plan: dict) -> None:
     from nbgrader.api import Gradebook
 
     with Gradebook(url) as gb:
-        for lesson in LESSONS:
+        for lesson in [*LESSONS, UNGRADED]:
             gb.add_assignment(lesson)
             gb.add_notebook("notebook", lesson)
             for name, (kind, points) in CELLS.items():
@@ -289,10 +290,8 @@ def test_no_cell_of_any_file_reads_as_a_formula(course, tmp_path):
             for cell in row:
                 assert not cell.startswith(FORMULA_START), (path.name, cell)
                 assert "\x1b" not in cell
-    moodle = _read(tmp_path / "moodle-course.csv")
-    assert ["s07@uni.example", "'" + HOSTILE] == moodle[
-        1 + [r[0] for r in moodle[1:]].index("s07@uni.example")
-    ][:2]
+    moodle = {row[0]: row for row in _read(tmp_path / "moodle-course.csv")}
+    assert moodle["s07@uni.example"][1] == "'" + HOSTILE
 
 
 def test_files_are_replaced_atomically(course, tmp_path, monkeypatch):
@@ -324,10 +323,15 @@ def test_refuses_a_missing_gradebook_an_unknown_lesson_and_bad_options(course, t
         export_lms(url, read_roster(roster), tmp_path, moodle_key="name")
 
 
-def test_all_lessons_by_default(course):
-    url, plan, _ = course
+def test_every_submitted_lesson_by_default(course, tmp_path):
+    url, plan, roster = course
     marks = read_marks(url)
-    assert [m.name for m in marks] == LESSONS
+    assert [m.name for m in marks] == LESSONS  # not UNGRADED
+    [ungraded] = read_marks(url, [UNGRADED])
+    assert (ungraded.max_score, ungraded.marks) == (MAX_SCORE, {})
+    export_lms(url, read_roster(roster), tmp_path, [UNGRADED])
+    rows = _read(tmp_path / f"canvas-{UNGRADED}.csv")
+    assert rows[1][5:] == ["9"] and all(row[5:] == [""] for row in rows[2:])
     assert all(m.max_score == MAX_SCORE for m in marks)
     assert {(m.name, s) for m in marks for s in m.marks} == set(plan)
 

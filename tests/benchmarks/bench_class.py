@@ -34,7 +34,7 @@ sys.path.insert(0, str(REPO))
 
 from grading.cells import cell_text, graded_cells, nbgrader_meta, read_notebook, with_answers  # noqa: E402, E501
 from grading.course import LESSONS, lesson_notebook  # noqa: E402
-from tests.benchmarks.bench_grading import graded_lessons  # noqa: E402
+from tests.benchmarks.bench_grading import grade_class, graded_lessons  # noqa: E402
 from tests.benchmarks.full_mnist import full_mnist  # noqa: E402
 
 CLASS = 300
@@ -130,17 +130,10 @@ def write_class(lesson: str, folder: Path, students: int) -> dict[str, str]:
 
 def grade(lesson: str, students: int, jobs: int) -> Lesson:
     """Grade a fresh class of the lesson with `jobs` workers; wall time of the whole batch."""
-    import nbgrader.api  # noqa: F401 - a one-off import, not part of any notebook's time
-
-    from grading.batch import grade_lesson
-
     data = full_mnist() if uses_mnist(lesson) else None
     with tempfile.TemporaryDirectory() as tmp:
-        kinds = write_class(lesson, Path(tmp) / "class", students)
-        start = time.perf_counter()
-        results = grade_lesson(lesson, submissions=Path(tmp) / "class", out=Path(tmp) / "out",
-                               jobs=jobs, data=data, quiet=True)  # fmt: skip
-        wall = time.perf_counter() - start
+        kinds = write_class(lesson, Path(tmp), students)
+        wall, results = grade_class(lesson, Path(tmp), jobs, data)
     return Lesson(lesson, results, wall, jobs, kinds)
 
 

@@ -9,6 +9,7 @@ nbgrader stops at one). Set NN_BENCH_STUDENTS to grade a smaller class.
 
 from __future__ import annotations
 
+import inspect
 import json
 import os
 import statistics
@@ -59,15 +60,34 @@ def synthetic_class(lesson: str, folder: Path, students: int = STUDENTS,
     return folder
 
 
-def _grade(lesson: str, submissions: Path, jobs: int) -> tuple[float, list[dict]]:
+def graded_results(folder: Path) -> list[dict]:
+    """Every submission's full result the batch cached under folder (each has its seconds, grades
+    and error; the batch's return value is the gradebook's rows, which do not)."""
+    found = []
+    for path in sorted(folder.rglob("*.json")):
+        result = json.loads(path.read_text())
+        if isinstance(result, dict) and {"student", "seconds", "grades", "key"} <= set(result):
+            found.append(result)
+    if not found:
+        raise RuntimeError(
+            f"grading left no cached result under {folder}: where does it keep them?"
+        )
+    return sorted(found, key=lambda r: r["student"])
+
+
+def grade_class(lesson: str, submissions: Path, jobs: int,
+                data: Path | None = None) -> tuple[float, list[dict]]:  # fmt: skip
+    """Wall time of `make grade` of the submissions with `jobs` workers, and every result."""
     import nbgrader.api  # noqa: F401 - a one-off import, not part of any notebook's time
 
     from grading.batch import grade_lesson
 
+    folder = "course" if "course" in inspect.signature(grade_lesson).parameters else "out"
     with tempfile.TemporaryDirectory() as out:
         start = time.perf_counter()
-        results = grade_lesson(lesson, submissions, Path(out), jobs=jobs, quiet=True)
-        return time.perf_counter() - start, results
+        grade_lesson(lesson, submissions=submissions, jobs=jobs, data=data, quiet=True,
+                     **{folder: Path(out)})  # fmt: skip
+        return time.perf_counter() - start, graded_results(Path(out))
 
 
 def seconds_per_notebook() -> list[Row]:
@@ -78,7 +98,7 @@ def seconds_per_notebook() -> list[Row]:
         for lesson in graded_lessons():
             folder = synthetic_class(lesson, Path(tmp) / lesson)
             jobs = 1 if lesson[:2] <= "04" else 2
-            _, results = _grade(lesson, folder, jobs)
+            _, results = grade_class(lesson, folder, jobs)
             seconds = [r["seconds"] for r in results if not r["error"]]
             target = "<= 3 s" if lesson[:2] <= "04" else "(no target)"
             rows.append((f"grading {lesson}: median seconds per notebook, -j {jobs}, "
@@ -92,8 +112,8 @@ def parallel_speedup() -> list[Row]:
     lesson = graded_lessons()[0]
     with tempfile.TemporaryDirectory() as tmp:
         folder = synthetic_class(lesson, Path(tmp) / lesson)
-        one, first = _grade(lesson, folder, 1)
-        two, second = _grade(lesson, folder, 2)
+        one, first = grade_class(lesson, folder, 1)
+        two, second = grade_class(lesson, folder, 2)
     same = [(r["student"], r["grades"], r["error"]) for r in first] == [
         (r["student"], r["grades"], r["error"]) for r in second
     ]
@@ -141,7 +161,7 @@ def against_nbgrader(lesson: str = "01-perceptron") -> list[Row]:
     of the same class (no corrupt notebook), wall time and scores."""
     with tempfile.TemporaryDirectory() as tmp:
         folder = synthetic_class(lesson, Path(tmp) / "class", corrupt=False)
-        ours, results = _grade(lesson, folder, 1)
+        ours, results = grade_class(lesson, folder, 1)
         stock, totals = _stock_autograde(lesson, folder, Path(tmp) / "course")
     differ = _differences(results, totals)
     for line in differ:
