@@ -38,8 +38,11 @@ def autograded_notebook(source_nb: dict, cells: list[dict], runs: list[dict]) ->
                     if c["cell_type"] == "markdown" and not nbgrader_meta(c).get("solution")}  # fmt: skip
     by_id = {nbgrader_meta(c)["grade_id"]: c for c in source_nb["cells"] if nbgrader_meta(c)}
     notebook_cells = [
-        notebook_cell(cell, run, by_id.get(cell.get("grade_id")), trusted_text)
-        for cell, run in zip(cells, runs, strict=True)
+        {
+            "id": f"cell-{index}",
+            **notebook_cell(cell, run, by_id.get(cell.get("grade_id")), trusted_text),
+        }
+        for index, (cell, run) in enumerate(zip(cells, runs, strict=True))
     ]
     metadata = {key: source_nb["metadata"][key] for key in ("kernelspec", "language_info")
                 if key in source_nb.get("metadata", {})}  # fmt: skip

@@ -75,3 +75,26 @@ def test_an_endless_cell_is_stopped_and_the_rest_still_graded(graded):
     assert got["step-tests"][0] == 0
     assert got["sigmoid-tests"][0] == got["sigmoid-tests"][1] > 0
     assert got["train-perceptron-tests"][0] == got["train-perceptron-tests"][1] > 0
+
+
+def test_nbgrader_started_in_the_repository_finds_this_course():
+    """nbgrader (and formgrader) started here read nbgrader_config.py: the course is this folder,
+    its source the solutions, its release the lessons."""
+    import subprocess
+    import sys
+
+    from grading.course import REPO, lesson_ids
+
+    probe = (
+        "from nbgrader.apps import NbGraderApp\n"
+        "from nbgrader.apps.api import NbGraderAPI\n"
+        "app = NbGraderApp(); app.initialize([])\n"
+        "api = NbGraderAPI(coursedir=app.coursedir, config=app.config)\n"
+        "print(app.coursedir.root, app.coursedir.source_directory, app.coursedir.release_directory)\n"
+        "print(' '.join(sorted(api.get_source_assignments())))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], cwd=REPO, capture_output=True,
+                          text=True, check=True, env={"PATH": "/usr/bin:/bin"})  # fmt: skip
+    where, lessons = done.stdout.strip().splitlines()[-2:]
+    assert where.split() == [str(REPO), "solutions", "lessons"]
+    assert lessons.split() == lesson_ids()

@@ -91,33 +91,45 @@ def test_make_grade_reads_submitted_and_writes_what_formgrader_shows(term):
     assert by_student["bob"]["cells"]["sigmoid-tests"]["score"] == 0
 
 
-def test_formgrader_lists_marks_and_keeps_the_written_answers(term, tmp_path):
+@pytest.fixture(scope="module")
+def marked(term, tmp_path_factory):
+    """The written answers marked in a real formgrader (its web API, as its pages call it), then
+    `make grade` again; what formgrader listed and showed on the way."""
     course = term["course"]
-    server = start_formgrader(course, tmp_path / "server")
+    server = start_formgrader(course, tmp_path_factory.mktemp("server"))
     try:
         listed = json.loads(api(server, "GET", f"/formgrader/api/submitted_notebooks/{LESSON}/"
                                                f"{lesson_notebook(LESSON).stem}"))  # fmt: skip
-        assert {s["student"] for s in listed} == {"alice", "bob"}
-        assert all(s["needs_manual_grade"] for s in listed)
+        pages = {s["student"]: api(server, "GET", f"/formgrader/submissions/{s['id']}/")
+                 for s in listed}  # fmt: skip
         for submission in listed:
-            page = api(server, "GET", f"/formgrader/submissions/{submission['id']}/")
-            assert "explain-xor" in page
-            if submission["student"] == "bob":
-                assert "<img src=x" not in page and "<script>alert" not in page
-                assert 'href="javascript:' not in page.lower()
             _mark(server, submission["id"], 2 if submission["student"] == "alice" else 0)
     finally:
         server.stop()
     rows = {r["student"]: r for r in grade_lesson(LESSON, None, course, 1, quiet=True)}
+    return {"listed": listed, "pages": pages, "rows": rows}
+
+
+def test_formgrader_lists_the_written_answers_to_mark(marked):
+    assert {s["student"] for s in marked["listed"]} == {"alice", "bob"}
+    assert all(s["needs_manual_grade"] for s in marked["listed"])
+    assert all("explain-xor" in page for page in marked["pages"].values())
+    bob = marked["pages"]["bob"]  # his answer is hostile HTML: shown as text, never run
+    assert "<img src=x" not in bob and "<script>alert" not in bob
+    assert 'href="javascript:' not in bob.lower()
+
+
+def test_grading_again_keeps_the_marks_and_the_csv_counts_them(term, marked):
+    rows = marked["rows"]
     assert rows["alice"]["pending"] == [] and rows["alice"]["score"] == rows["alice"]["max_score"]
     assert rows["alice"]["cells"]["explain-xor"]["score"] == 2
-    with (course / "grades" / f"grades-{LESSON}.csv").open() as handle:
+    with (term["course"] / "grades" / f"grades-{LESSON}.csv").open() as handle:
         csv_rows = {r["student"]: r for r in csv.DictReader(handle)}
     assert csv_rows["alice"]["explain-xor"] == "2" and csv_rows["alice"]["pending"] == ""
     assert float(csv_rows["alice"]["score"]) == rows["alice"]["max_score"]
 
 
-def test_feedback_is_released_and_fetched_with_marks_and_without_hidden_tests(term):
+def test_feedback_is_released_and_fetched_with_marks_and_without_hidden_tests(term, marked):
     course, exchange, homes = term["course"], term["exchange"], term["homes"]
     pages = generate_feedback(course, LESSON)
     assert {p.parent.parent.name for p in pages} == {"alice", "bob"}
@@ -140,7 +152,7 @@ def test_feedback_is_released_and_fetched_with_marks_and_without_hidden_tests(te
             assert not [line for line in lines - elsewhere if line in text], grade_id(cell)
 
 
-def test_nbgrader_export_counts_the_manual_marks(term):
+def test_nbgrader_export_counts_the_manual_marks(term, marked):
     course = term["course"]
     shutil.rmtree(course / "export", ignore_errors=True)
     nbgrader(course, "export", f"--to={course / 'grades.csv'}")
@@ -175,3 +187,23 @@ def test_a_hostile_markdown_answer_keeps_no_tag(term):
     notebook = read_notebook(term["course"] / "autograded" / "bob" / LESSON / NOTEBOOK)
     written = next(c for c in notebook["cells"] if grade_id(c) == "explain-xor")
     assert "<" not in written["source"]
+
+
+def test_the_canvas_and_moodle_files_carry_the_marks(term, marked, tmp_path):
+    from grading.__main__ import main
+
+    roster = tmp_path / "roster.csv"
+    roster.write_text("student,name,email,canvas_id\nalice,Alice A,alice@uni.edu,101\n"
+                      "bob,Bob B,bob@uni.edu,102\n")  # fmt: skip
+    out = tmp_path / "lms"
+    main(["export", "--course", str(term["course"]), "--roster", str(roster),
+          "--canvas-id", f"{LESSON}=555", "--out", str(out)])  # fmt: skip
+    with (out / "canvas-course.csv").open() as handle:
+        canvas = list(csv.reader(handle))
+    assert canvas[0][:5] == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
+    column = canvas[0].index(f"{LESSON} (555)")
+    by_id = {row[1]: row for row in canvas[2:]}
+    assert float(by_id["101"][column]) == marked["rows"]["alice"]["score"] == 13
+    with (out / f"moodle-{LESSON}.csv").open() as handle:
+        moodle = {row["Email address"]: row for row in csv.DictReader(handle)}
+    assert float(moodle["alice@uni.edu"][LESSON]) == 13

@@ -4,7 +4,7 @@ Grades the lesson's model solution (as a student hands it in) in-process with gr
 grade_one and prints each cell's seconds, slowest first. Lessons that load MNIST read the
 full-size stand-in (full_mnist.py) unless --data names another folder. Two what-ifs, for
 proposals that are not wired yet: --env NAME=VALUE adds a variable to the sandbox's environment,
---no-tail hands in the notebook without the lesson's ungraded cells after its last graded cell.
+--no-tail hands in the notebook without its ungraded code cells after the last test cell.
 
     .venv/bin/python tests/benchmarks/profile_grading.py 05-cnn
     .venv/bin/python tests/benchmarks/profile_grading.py 07-mnist --env NN_WORKBOOK_GRADING=1
@@ -22,7 +22,7 @@ REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 
 from grading import grade  # noqa: E402
-from grading.cells import nbgrader_meta, read_notebook, with_answers  # noqa: E402
+from grading.cells import is_test_cell, nbgrader_meta, read_notebook, with_answers  # noqa: E402
 from grading.course import LESSONS, lesson_notebook  # noqa: E402
 from grading.sandbox import jail  # noqa: E402
 from tests.benchmarks.bench_class import uses_mnist  # noqa: E402
@@ -32,12 +32,15 @@ Timing = tuple[float, str, str]  # seconds, what ran, its status
 
 
 def submission(lesson: str, tail: bool = True) -> bytes:
-    """The model solution as a student hands it in; without the ungraded tail if not tail."""
+    """The model solution as a student hands it in; without the tail (the ungraded code cells
+    after the last test cell, which no score can depend on) if not tail."""
     notebook = with_answers(read_notebook(lesson_notebook(lesson, LESSONS)),
                             grade.source_notebook(lesson))  # fmt: skip
     if not tail:
-        last = max(i for i, c in enumerate(notebook["cells"]) if nbgrader_meta(c).get("grade_id"))
-        notebook["cells"] = notebook["cells"][: last + 1]
+        cells = notebook["cells"]
+        last = max(i for i, cell in enumerate(cells) if is_test_cell(cell))
+        notebook["cells"] = [cell for i, cell in enumerate(cells) if i <= last
+                             or cell["cell_type"] != "code" or nbgrader_meta(cell)]  # fmt: skip
     return json.dumps(notebook).encode()
 
 

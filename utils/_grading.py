@@ -1,0 +1,19 @@
+"""Grading mode: set in the grader's sandbox so that a lesson's training cells take seconds.
+
+The grader runs every cell of a submission, the lesson's training cells included, though no
+score depends on them: a test cell scores only the hidden calls on the grader's own inputs. With
+NN_WORKBOOK_GRADING set (to anything but "" or "0"), load_mnist("train") gives only the first
+TRAIN_IMAGES images, and says so. Unset, as on every student's machine, nothing changes.
+"""
+
+from __future__ import annotations
+
+import os
+
+GRADING_ENV = "NN_WORKBOOK_GRADING"
+TRAIN_IMAGES = 2_000  # MNIST training images in grading mode, about 200 of each digit
+
+
+def grading() -> bool:
+    """Whether this process runs in the grader's sandbox (grading mode)."""
+    return os.environ.get(GRADING_ENV, "").strip() not in ("", "0")
