@@ -3,7 +3,8 @@
 The grader runs every cell of a submission, the lesson's training cells included, though no
 score depends on them: a test cell scores only the hidden calls on the grader's own inputs. With
 NN_WORKBOOK_GRADING set (to anything but "" or "0"), load_mnist("train") gives only the first
-TRAIN_IMAGES images, and says so. Unset, as on every student's machine, nothing changes.
+TRAIN_IMAGES images and training.fit trains on FIT_BATCHES batches of each epoch, and each says
+so in the cell's output. Unset, as on every student's machine, nothing changes.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import os
 
 GRADING_ENV = "NN_WORKBOOK_GRADING"
 TRAIN_IMAGES = 2_000  # MNIST training images in grading mode, about 200 of each digit
+FIT_BATCHES = 5  # batches per epoch that training.fit trains on in grading mode
 
 
 def grading() -> bool:
