@@ -16,12 +16,12 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-import os
 import re
 from datetime import UTC, datetime
 from pathlib import Path
 
 from grading.cells import cell_text, nbgrader_meta
+from grading.files import write_atomic
 
 MAX_TEXT = 8000  # characters of one output kept
 MAX_OUTPUTS = 12  # outputs of one cell kept
@@ -142,17 +142,11 @@ def cut(text: str) -> str:
 def write_folder(folder: Path, name: str, notebook: dict, timestamp: datetime | None,
                  secret: str = "") -> None:  # fmt: skip
     """The autograded folder of one submission: the notebook, its timestamp.txt, and the
-    submission's secret (which `release_feedback` needs to address the student's feedback)."""
+    submission's secret (which `release_feedback` needs to address the student's feedback),
+    each written all or nothing and readable by the instructor only (grading/files.py)."""
     folder.mkdir(parents=True, exist_ok=True)
     write_atomic(folder / name, json.dumps(notebook, indent=1, ensure_ascii=False))
     if timestamp is not None:
         write_atomic(folder / "timestamp.txt", timestamp.astimezone(UTC).strftime(TIMESTAMP))
     if secret:
         write_atomic(folder / "submission_secret.txt", secret)
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """text into path, all or nothing (a temporary file beside it, then a rename)."""
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    temporary.write_text(text, encoding="utf-8", errors="replace")
-    os.replace(temporary, path)

@@ -296,7 +296,7 @@ def record_and_read(url: str, lesson: str, found: list, results: list[dict]) -> 
 
 def write_json(path: Path, rows: list[dict]) -> None:
     """The batch's rows, for the class report (timestamps as text)."""
-    from grading.autograded import write_atomic
+    from grading.files import write_atomic
 
     write_atomic(path, json.dumps(rows, default=str))
 

@@ -18,7 +18,6 @@ import os
 import re
 import shutil
 import stat
-import unicodedata
 import warnings
 import zipfile
 from collections.abc import Iterator
@@ -27,6 +26,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from grading.untrusted import escaped
 
 if TYPE_CHECKING:
     from grading.lms import Collected
@@ -46,8 +47,6 @@ MAX_TIMESTAMP_BYTES = 1024
 # written in UTC; nbgrader.utils.parse_utc reads it back.
 TIMESTAMP_FORMAT = "%Y-%m-%d %H:%M:%S.%f %Z"
 LISTED = 5  # files named in one message
-SHOWN = 40  # characters of a bad name shown
-HIDDEN = {"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"}  # Unicode categories shown escaped
 RENAME = (
     "rename it to the student's id (a letter or digit, then letters, digits, '.', '@', '+' or"
     " '-') and grade again"
@@ -169,19 +168,6 @@ def listing(items: list[str]) -> str:
     return ", ".join(items[:LISTED]) + more
 
 
-def shown(text: str, limit: int = SHOWN) -> str:
-    """Untrusted text safe to show: control and invisible characters escaped (\\x07), cut."""
-    clean = "".join(_escaped(c) for c in text[:limit])
-    return clean[:limit] + "…" if len(clean) > limit or len(text) > limit else clean
-
-
-def _escaped(c: str) -> str:
-    """A character as it is, or as an escape if it is a control or invisible one."""
-    if unicodedata.category(c) not in HIDDEN:
-        return c
-    return f"\\x{ord(c):02x}" if ord(c) < 0x100 else f"\\u{ord(c):04x}"
-
-
 def format_timestamp(when: datetime) -> str:
     """A time as nbgrader writes it in timestamp.txt, in UTC."""
     return when.astimezone(UTC).strftime(TIMESTAMP_FORMAT)
@@ -199,7 +185,7 @@ def parse_timestamp(text: str, origin: str) -> datetime:
         naive = None
     if naive is None:
         raise Refused(
-            f"{origin} holds no time nbgrader can read ({shown(text.strip())!r}): write the time"
+            f"{origin} holds no time nbgrader can read ({escaped(text.strip())!r}): write the time"
             f" handed in there (e.g. {format_timestamp(datetime(2025, 1, 31, tzinfo=UTC))!r})"
             " or delete it, and grade again",
             origin,
@@ -222,7 +208,7 @@ def _from_folder(where: Path, lesson: str, names: set[str]) -> list[Submission]:
 
 def _folder_row(root: int, entry: str, lesson: str, names: set[str]) -> Submission | None:
     """The row of one entry of the submissions folder; None for a stray file."""
-    label = entry if STUDENT.match(entry) else shown(entry)
+    label = entry if STUDENT.match(entry) else escaped(entry)
     try:
         mode = os.stat(entry, dir_fd=root, follow_symlinks=False).st_mode
         if stat.S_ISLNK(mode):
@@ -276,7 +262,7 @@ def _opened_folder(name: str, parent: int, origin: str) -> Iterator[int]:
 def _read_choice(student: str, folder: int, where: str, names: set[str]) -> Submission:
     """The student's row from the notebooks in an opened folder: the accepted one, read, dated."""
     listed = sorted(n for n in os.listdir(folder) if n.endswith(".ipynb") and n[0] != ".")
-    chosen = _pick([_File(n, f"{where}/{shown(n, 80)}") for n in listed], names)
+    chosen = _pick([_File(n, f"{where}/{escaped(n, 80)}") for n in listed], names)
     data, mtime = _read_file(chosen.name, folder, chosen.origin)
     when = _handed_in(folder, where, mtime)
     return Submission(student, data, "", chosen.origin, when, _secret(folder, where))
@@ -394,7 +380,7 @@ def member_parts(info: zipfile.ZipInfo) -> list[str]:
     parts = [p for p in re.split(r"[/\\]", info.filename) if p not in ("", ".")]
     absolute = info.filename.startswith(("/", "\\")) or re.match("[A-Za-z]:", info.filename)
     if absolute or ".." in parts or not parts:
-        origin = shown(info.filename, 120)
+        origin = escaped(info.filename, 120)
         raise Refused(
             f"the zip member {origin} has an absolute path or '..': refused, nothing extracted;"
             " if it holds a real submission, fix the zip and collect again",
@@ -418,7 +404,7 @@ def read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, origin: str) -> byte
     except Exception as problem:  # noqa: BLE001 - each codec fails its own way on a bad member
         raise Refused(
             f"{origin} is corrupt in the zip ({type(problem).__name__}:"
-            f" {shown(str(problem), 80)}): download the zip again",
+            f" {escaped(str(problem), 80)}): download the zip again",
             origin,
         ) from None
     if len(data) > MAX_NOTEBOOK_BYTES:

@@ -6,9 +6,8 @@ does not fit is a ProtocolError, which makes the submission that student's error
 
 from __future__ import annotations
 
-import re
-
 from grading.sandbox import ProtocolError
+from grading.untrusted import ESCAPES, UNPRINTABLE
 
 MAX_FLAGS = 30  # flags kept from one sandbox
 MAX_FLAG = 300  # characters of one flag
@@ -17,16 +16,13 @@ MAX_TEXT = 25_000  # characters of one stream output or text value
 MAX_IMAGE = 800_000  # characters of one base64 image
 MIME_TYPES = ("image/png", "text/html", "text/plain")
 STATUSES = ("ok", "error", "timeout")
-# Terminal escapes: colours and cursor moves (CSI), window titles (OSC), two-byte ones.
-ANSI = re.compile(r"\x1b(\[[0-9;?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)?|[@-Z\\-_])")
-CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")  # and lone surrogates
 
 
 def text(value: object, limit: int = MAX_TEXT) -> str:
     """A string from the sandbox, control characters removed (newlines and tabs kept) and cut."""
     if not isinstance(value, str):
         raise ProtocolError(f"a {type(value).__name__} where text belongs")
-    return CONTROL.sub("", ANSI.sub("", value[:limit]))
+    return UNPRINTABLE.sub("", ESCAPES.sub("", value[:limit]))
 
 
 def flags(reply: dict) -> list[str]:

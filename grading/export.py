@@ -19,8 +19,8 @@ the result lists who is pending on which cells (`ExportResult.pending`, `report(
 with that lesson only (a lesson can't be named "course"); one row per roster student, in
 roster order. A gradebook student missing
 from the roster is in no file and is listed (`not_in_roster`). Every cell from the roster or the
-gradebook is made formula-safe as in grading.results (a leading "'" where a spreadsheet would
-read a formula; control characters and terminal escapes dropped).
+gradebook is made formula-safe by grading.untrusted.csv_cell (a leading "'" where a spreadsheet
+would read a formula; control characters and terminal escapes dropped).
 
 **Canvas** (Grades > Import). Columns `Student, ID, SIS User ID, SIS Login ID, Section`, then
 `<lesson> (<Canvas assignment id>)` for each lesson; the second row is Canvas's own
@@ -60,23 +60,21 @@ files and listed (`moodle_left_out`). Moodle refuses grades above 100 unless the
 from __future__ import annotations
 
 import csv
-import os
 import re
-import tempfile
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from grading.results import BREAKS, ESCAPES, FORMULA, MAX_CELL, UNPRINTABLE
+from grading.files import lesson_file_part, write_csv_rows
 from grading.roster import Person, Roster
+from grading.untrusted import csv_cell, one_line
 
 PENDING = ("score", "blank")
 MOODLE_KEYS = {"email": "Email address", "id_number": "ID number"}
 CANVAS_COLUMNS = ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
 POINTS_POSSIBLE = "    Points Possible"  # as Canvas's export writes it
 CANVAS_TITLE = re.compile(r"\A(.*)\s\((\d+)\)\Z")  # Canvas's Assignment.title_and_id
-LESSON_NAME = re.compile(r"\A[A-Za-z0-9][A-Za-z0-9._-]*\Z")  # safe in a file name (not "course")
 PENDING_COLUMNS = ["lesson", "student", "cells awaiting a manual mark"]
 SHOWN = 200  # characters of one name in the terminal report
 
@@ -116,15 +114,12 @@ class ExportResult:
         """The result for the terminal, every name printable and on its line."""
         lines = [f"wrote {path}" for path in self.files]
         for lesson, students in self.pending.items():
-            marks = ", ".join(
-                f"{_shown(s)} ({', '.join(map(_shown, c))})" for s, c in students.items()
-            )
+            marks = ", ".join(f"{one_line(s, SHOWN)} ({_names(c)})" for s, c in students.items())
             lines.append(f"PENDING manual marks in {lesson}: {marks}")
         if self.not_in_roster:
-            names = ", ".join(map(_shown, self.not_in_roster))
-            lines.append(f"NOT IN THE ROSTER (in no file): {names}")
+            lines.append(f"NOT IN THE ROSTER (in no file): {_names(self.not_in_roster)}")
         if self.moodle_left_out:
-            names = ", ".join(map(_shown, self.moodle_left_out))
+            names = _names(self.moodle_left_out)
             lines.append(f"LEFT OUT OF THE MOODLE FILES (no unique identifier): {names}")
         if self.no_canvas_id:
             lines.append(
@@ -145,11 +140,11 @@ def export_lms(db_url: str, roster: Roster, out: Path, lessons: list[str] | None
     files = []
     for name, chosen in [("course", marks), *((m.name, [m]) for m in marks)]:
         canvas = _canvas_rows(roster.people, chosen, ids, pending)
-        files.append(_write(out / f"canvas-{name}.csv", canvas))
+        files.append(write_csv_rows(out / f"canvas-{name}.csv", canvas))
         moodle = _moodle_rows(moodle_people, chosen, moodle_key, pending)
-        files.append(_write(out / f"moodle-{name}.csv", moodle))
+        files.append(write_csv_rows(out / f"moodle-{name}.csv", moodle))
     waiting = _pending(marks)
-    files.append(_write(out / "pending.csv", _pending_rows(waiting)))
+    files.append(write_csv_rows(out / "pending.csv", _pending_rows(waiting)))
     strays = sorted({s for m in marks for s in m.marks} - set(roster.by_student()))
     no_id = [m.name for m in marks if m.name not in ids]
     return ExportResult(files, waiting, strays, left_out, no_id)
@@ -189,7 +184,7 @@ def _lesson(gb, name: str) -> Lesson:
     """One lesson's marks, read with nbgrader's API."""
     from nbgrader.api import MissingEntry
 
-    if not LESSON_NAME.match(name) or name == "course":
+    if not lesson_file_part(name):
         raise ExportError(f"lesson {name!r} can't name a file: letters, digits, '.', '_', '-'")
     try:
         assignment = gb.find_assignment(name)
@@ -211,21 +206,21 @@ def _canvas_rows(people: list[Person], marks: list[Lesson], ids: dict[str, str],
                  pending: str) -> list[list[str]]:  # fmt: skip
     """Canvas's gradebook: header, points possible, a row a student."""
     titles = [f"{m.name} ({ids[m.name]})" if m.name in ids else m.name for m in marks]
-    rows = [[*CANVAS_COLUMNS, *map(_cell, titles)]]
+    rows = [[*CANVAS_COLUMNS, *map(csv_cell, titles)]]
     rows.append([POINTS_POSSIBLE, "", "", "", "", *(points(m.max_score) for m in marks)])
     for p in people:
         who = [p.full_name, p.canvas_id, p.sis_user_id, p.sis_login_id, p.section]
-        rows.append([*map(_cell, who), *(_grade(m, p.student, pending) for m in marks)])
+        rows.append([*map(csv_cell, who), *(_grade(m, p.student, pending) for m in marks)])
     return rows
 
 
 def _moodle_rows(people: list[Person], marks: list[Lesson], key: str,
                  pending: str) -> list[list[str]]:  # fmt: skip
     """Moodle's CSV import: the user's identifier first, a name, a column a lesson."""
-    rows = [[MOODLE_KEYS[key], "Name", *(_cell(m.name) for m in marks)]]
+    rows = [[MOODLE_KEYS[key], "Name", *(csv_cell(m.name) for m in marks)]]
     for p in people:
         who = [getattr(p, key), p.full_name]
-        rows.append([*map(_cell, who), *(_grade(m, p.student, pending) for m in marks)])
+        rows.append([*map(csv_cell, who), *(_grade(m, p.student, pending) for m in marks)])
     return rows
 
 
@@ -261,33 +256,13 @@ def _pending_rows(waiting: dict[str, dict[str, list[str]]]) -> list[list[str]]:
     """pending.csv: a row for each student and lesson awaiting a manual mark."""
     rows = [PENDING_COLUMNS]
     for lesson, students in waiting.items():
-        rows += [[lesson, _cell(s), _cell(" ".join(cells))] for s, cells in students.items()]
+        rows += [[lesson, csv_cell(s), csv_cell(" ".join(cells))] for s, cells in students.items()]
     return rows
 
 
-def _write(path: Path, rows: list[list[str]]) -> Path:
-    """Write a CSV file atomically: a temporary file beside it, then renamed over it."""
-    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            csv.writer(handle).writerows(rows)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return path
-
-
-def _cell(value: str) -> str:
-    """A CSV cell from untrusted text: printable, cut, never read as a formula (results.py's
-    rule; to become grading.results.cell once that is public)."""
-    text = UNPRINTABLE.sub("", ESCAPES.sub("", str(value)[:MAX_CELL]))
-    return "'" + text if text.startswith(FORMULA) else text
-
-
-def _shown(value: str) -> str:
-    """An untrusted name for the terminal: printable, on one line."""
-    return BREAKS.sub(" ", UNPRINTABLE.sub("", ESCAPES.sub("", str(value)[:SHOWN])))
+def _names(names: Iterable[str]) -> str:
+    """Untrusted names for the terminal, each printable, on one line and cut, joined by commas."""
+    return ", ".join(one_line(name, SHOWN) for name in names)
 
 
 # ---------------------------------------------------------------- Canvas assignment ids

@@ -37,11 +37,8 @@ from __future__ import annotations
 import filecmp
 import os
 import re
-import shutil
-import tempfile
 import zipfile
 from collections.abc import Callable
-from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, tzinfo
 from pathlib import Path
@@ -58,10 +55,11 @@ from grading.collect import (
     member_parts,
     parse_timestamp,
     read_member,
-    shown,
 )
 from grading.course import lesson_notebook
+from grading.files import copy_atomic, write_atomic
 from grading.roster import Person, Roster
+from grading.untrusted import escaped
 
 CANVAS = re.compile(
     r"^(?P<name>.+?)_(?:(?P<late>late)_)?(?P<user>\d+)_(?P<submission>\d+)_(?P<file>.+)$",
@@ -141,7 +139,7 @@ class Collected:
             f" {len(self.collisions)} collisions, {len(self.unmatched)} not in the roster,"
             f" {len(self.refused)} refused, {len(self.ignored)} ignored"
         )
-        lines = [f"{self.lesson}: {shown(self.archive, 80)} read as {self.lms}: {counts}"]
+        lines = [f"{self.lesson}: {escaped(self.archive, 80)} read as {self.lms}: {counts}"]
         if self.written:
             lines.append(f"written: {listing([entry.student for entry in self.written])}")
         lines += [f"  {entry.student}: {entry.note}" for entry in self.written if entry.note]
@@ -182,7 +180,7 @@ def collect_zip(
             _keep_archive(archive, course / "downloaded" / lesson / "archive")
         collected = _Collector(zf, lesson, course, roster, zone, archive.name).run()
     report = collected.report()
-    _write_atomic(course / "downloaded" / lesson / REPORT, report.encode())
+    _write_file(course / "downloaded" / lesson / REPORT, report.encode())
     return collected
 
 
@@ -232,7 +230,7 @@ def _canvas(parts: list[str], info: zipfile.ZipInfo, ctx: _Context) -> _Member |
     match = CANVAS.match(parts[0]) if len(parts) == 1 else None
     if not match:
         return None
-    user, name = match["user"], shown(match["name"])
+    user, name = match["user"], escaped(match["name"])
     label = f"Canvas user {user} ({name})"
     who = _Identity(f"canvas:{user}", label, (("canvas_id", user),), f"canvas-{user}")
     attempt = (_resubmission(match["file"]),)
@@ -250,7 +248,7 @@ def _moodle(parts: list[str], info: zipfile.ZipInfo, ctx: _Context) -> _Member |
     number, name = match["participant"], match["name"]
     who = _Identity(
         f"moodle:{number}",
-        f"Moodle participant {number} ({shown(name)})",
+        f"Moodle participant {number} ({escaped(name)})",
         (("moodle_id", number), ("full_name", name)),
         f"moodle-{number}",
     )
@@ -276,7 +274,7 @@ def _blackboard(parts: list[str], info: zipfile.ZipInfo, ctx: _Context) -> _Memb
     when = local.replace(tzinfo=ctx.zone).astimezone(UTC)
     who = _Identity(
         f"blackboard:{user}",
-        f"Blackboard user {shown(user)}",
+        f"Blackboard user {escaped(user)}",
         (("sis_login_id", user), ("student", user)),
         _made_id(user),
     )
@@ -338,17 +336,17 @@ def _gradescope_entry(ctx: _Context, folder: str, origin: str) -> dict:
 def _submitter(person: object, folder: str, origin: str) -> _Identity:
     """One submitter of a Gradescope submission: by sid, else by e-mail."""
     details = person if isinstance(person, dict) else {}
-    name, sid, email = (_text(details.get(key)) for key in (":name", ":sid", ":email"))
+    name, sid, email = (_scalar(details.get(key)) for key in (":name", ":sid", ":email"))
     if not sid and not email:
         raise Refused(
             f"the zip member {origin} can't be placed: {METADATA} gives no sid or e-mail for"
-            f" a submitter of {folder} ({shown(name)!r}); add them to the course roster in"
+            f" a submitter of {folder} ({escaped(name)!r}); add them to the course roster in"
             " Gradescope, export again and collect again",
             origin,
         )
     key = f"gradescope:sid:{sid}" if sid else f"gradescope:email:{email.casefold()}"
-    said = ", ".join(part for part in (sid and f"sid {shown(sid)}", shown(email, 60)) if part)
-    label = f"Gradescope submitter {shown(name)} ({said})"
+    said = ", ".join(part for part in (sid and f"sid {escaped(sid)}", escaped(email, 60)) if part)
+    label = f"Gradescope submitter {escaped(name)} ({said})"
     return _Identity(key, label, (("id_number", sid), ("email", email)), _made_id(sid or email))
 
 
@@ -368,7 +366,7 @@ def _folders(parts: list[str], info: zipfile.ZipInfo, ctx: _Context) -> _Member 
             " named after the student and collect again",
             origin,
         )
-    label = f"the name {shown(owner)!r} in the zip"
+    label = f"the name {escaped(owner)!r} in the zip"
     who = _Identity(f"folder:{owner}", label, (("student", owner),), _made_id(owner))
     return _Member(info, origin, parts[-1], [who], (), _zip_time(info, ctx.zone), False)
 
@@ -398,11 +396,11 @@ def _zip_time(info: zipfile.ZipInfo, zone: tzinfo) -> datetime:
 
 def _origin(info: zipfile.ZipInfo) -> str:
     """A member's name, safe to show."""
-    return shown(info.filename, 120)
+    return escaped(info.filename, 120)
 
 
-def _text(value: object) -> str:
-    """A metadata value as text ("" for none or for a mapping or list)."""
+def _scalar(value: object) -> str:
+    """A metadata value (a string or a number) as text, stripped and cut; "" for anything else."""
     plain = isinstance(value, str | int) and not isinstance(value, bool)
     return str(value).strip()[:200] if plain else ""
 
@@ -554,7 +552,7 @@ class _Collector:
         student = found[0].student
         if not STUDENT.match(student):
             message = (
-                f"the roster names {who.label} {shown(student)!r}, which can't be a folder name:"
+                f"the roster names {who.label} {escaped(student)!r}, which can't be a folder name:"
                 " give them a student id of letters, digits, '.', '@', '+' or '-' and collect"
                 " again"
             )
@@ -654,8 +652,8 @@ class _Collector:
             self.done.older.append(Kept(student, path, "", there[1]))
             notes.append("replaces what an earlier collection wrote (kept in older/)")
         self.zip_dated |= not chosen.dated_by_lms
-        _write_atomic(target, data)
-        _write_atomic(folder / TIMESTAMP, format_timestamp(chosen.when).encode())
+        _write_file(target, data)
+        _write_file(folder / TIMESTAMP, format_timestamp(chosen.when).encode())
         members = [member.origin for member in latest]
         self.done.written.append(Written(student, target, members, chosen.when, "; ".join(notes)))
 
@@ -684,7 +682,7 @@ class _Collector:
 
 def _notes(chosen: _Member, names: set[str]) -> list[str]:
     """What the instructor should know of a written notebook: another name, lateness."""
-    notes = [f"handed in as {shown(chosen.file, 60)}"] * (_stem(chosen.file) not in names)
+    notes = [f"handed in as {escaped(chosen.file, 60)}"] * (_stem(chosen.file) not in names)
     return notes + ["late, says Canvas"] * chosen.late
 
 
@@ -712,11 +710,11 @@ def _not_in_roster(who: _Identity, found: list[Person]) -> str:
     if found:
         rows = listing(sorted(person.student for person in found))
         return (
-            f"{who.label} matches {len(found)} roster rows ({shown(rows, 120)}): give the right"
-            f" one {field_name} {shown(value)!r} and collect again"
+            f"{who.label} matches {len(found)} roster rows ({escaped(rows, 120)}): give the right"
+            f" one {field_name} {escaped(value)!r} and collect again"
         )
     return (
-        f"{who.label} is not in the roster: add a row with {field_name} {shown(value)!r} and"
+        f"{who.label} is not in the roster: add a row with {field_name} {escaped(value)!r} and"
         " their hub user name in 'student', then collect again"
     )
 
@@ -760,7 +758,7 @@ def _keep_file(folder: Path, name: str, data: bytes) -> Path:
             return path  # kept by an earlier collection
         number += 1
         path = folder / f"{stem}-{number}{suffix}"
-    _write_atomic(path, data)
+    _write_file(path, data)
     return path
 
 
@@ -773,27 +771,19 @@ def _keep_archive(archive: Path, folder: Path) -> Path:
             return path
         number += 1
         path = folder / f"{archive.stem}-{number}{archive.suffix}"
-    _write_atomic(path, copy_of=archive)
+    _write_file(path, copy_of=archive)
     return path
 
 
-def _write_atomic(target: Path, data: bytes = b"", copy_of: Path | None = None) -> None:
-    """A file written whole or not at all: a temporary file beside it, then renamed over it."""
+def _write_file(target: Path, data: bytes = b"", copy_of: Path | None = None) -> None:
+    """data (or a copy of the file copy_of) into target, all or nothing (grading.files), its
+    folder made; a failure stops the collection, saying what to do."""
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        fd, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
-        try:
-            with os.fdopen(fd, "wb") as out:
-                if copy_of is None:
-                    out.write(data)
-                else:
-                    with open(copy_of, "rb") as source:
-                        shutil.copyfileobj(source, out)
-            os.replace(temporary, target)
-        except BaseException:
-            with suppress(OSError):
-                os.unlink(temporary)
-            raise
+        if copy_of is None:
+            write_atomic(target, data)
+        else:
+            copy_atomic(copy_of, target)
     except OSError as problem:
         raise SystemExit(
             f"could not write {target} ({problem.strerror}): free some space or fix the"

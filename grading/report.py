@@ -11,29 +11,26 @@ hash salt, no SVG metadata, the time of generation passed in).
 
 Every string that came out of a sandbox (flags, errors, visible-test messages, student ids from a
 zip) is hostile: each is read only up to a bound, stripped of escape sequences and control
-characters, put on one line, cut, and HTML-escaped. Only the first flags are looked at, so tens of
-thousands of them cost nothing. No text from a submission goes into a figure.
+characters, put on one line, cut (grading/untrusted.py), and HTML-escaped. Only the first flags
+are looked at, so tens of thousands of them cost nothing. No text from a submission goes into a
+figure. Each page is written all or nothing, readable by its owner only (grading/files.py).
 """
 
 from __future__ import annotations
 
 import html
 import io
-import os
-import re
-import reprlib
-import tempfile
 from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import quote
 
-from grading.results import ESCAPES, UNPRINTABLE
+from grading.files import lesson_file_part, write_atomic
+from grading.untrusted import as_list, as_text, one_line
 
 MAX_TEXT = 300  # characters of one untrusted string shown
 MAX_NAME = 60  # characters of a student's id shown
-RAW_FACTOR = 4  # an untrusted string is read up to RAW_FACTOR times its limit before cleaning
 SHOWN_FLAGS = 3  # flags shown for a flagged submission
 BINS = 10  # histogram bins, unless every score is a whole number of at most MAX_DISCRETE
 MAX_DISCRETE = 12
@@ -48,9 +45,6 @@ SVG_RC = {
     "axes.spines.right": False,
 }
 SVG_METADATA = {"Date": None, "Creator": None, "Format": None, "Type": None}  # no <metadata>
-LESSON_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
-_REPR = reprlib.Repr()
-_REPR.maxstring = _REPR.maxother = 200
 
 CSS = """
 :root{color-scheme:light;--ink:#1f2328;--muted:#59636e;--line:#d1d9e0;--bg:#f6f8fa;
@@ -185,7 +179,7 @@ def write_reports(
     pages["report-course.html"] = course_page(rows_by_lesson, threshold, generated=when)
     folder.mkdir(parents=True, exist_ok=True)
     for name, text in pages.items():
-        _write_atomic(folder / name, text)
+        write_atomic(folder / name, text)
     return [folder / name for name in pages]
 
 
@@ -194,18 +188,18 @@ def write_reports(
 
 def _submission(row: dict) -> Submission:
     """A row's total and its cleaned strings (an error row scores 0)."""
-    flags = _as_list(row.get("flags"))
+    flags = as_list(row.get("flags"))
     error = row.get("error")
     cells = {} if error else row.get("cells") or {}
     return Submission(
-        key=_text(row["student"]),
-        student=_clean(row["student"], MAX_NAME, mark="\ufffd"),
+        key=as_text(row["student"]),
+        student=one_line(row["student"], MAX_NAME, "\ufffd", collapse=True),
         score=0.0 if error else float(row["score"]),
         max_score=float(row["max_score"]),
         pending=sum(_is_pending(c) for c in cells.values()),
-        flags=[_clean(flag) for flag in flags[:SHOWN_FLAGS]],
+        flags=[one_line(flag, MAX_TEXT, collapse=True) for flag in flags[:SHOWN_FLAGS]],
         n_flags=len(flags),
-        error=_clean(error or ""),
+        error=one_line(error or "", MAX_TEXT, collapse=True),
     )
 
 
@@ -229,12 +223,12 @@ def _exercise(grade_id: str, rows: list[dict]) -> Exercise:
             scores.append(float(cell["score"]))
     messages = [(row.get("visible_failures") or {}).get(grade_id) for row in rows]
     return Exercise(
-        grade_id=_clean(grade_id),
-        kind=_clean(first.get("kind", "test")),
+        grade_id=one_line(grade_id, MAX_TEXT, collapse=True),
+        kind=one_line(first.get("kind", "test"), MAX_TEXT, collapse=True),
         points=max(float(c["points"]) for c in cells if c is not None),
         scores=scores,
         pending=pending,
-        failures=Counter(_clean(m) for m in messages if m is not None),
+        failures=Counter(one_line(m, MAX_TEXT, collapse=True) for m in messages if m is not None),
     )
 
 
@@ -245,8 +239,9 @@ def _is_pending(cell: dict) -> bool:
 
 def _check_lesson_name(lesson: str) -> None:
     """A lesson id that is safe as part of a file name and not the course page's."""
-    if not isinstance(lesson, str) or not LESSON_NAME.fullmatch(lesson) or lesson == "course":
-        raise ValueError(f"not a lesson id for a report file: {_clean(lesson)!r}")
+    if not lesson_file_part(lesson):
+        shown = one_line(lesson, MAX_TEXT, collapse=True)
+        raise ValueError(f"not a lesson id for a report file: {shown!r}")
 
 
 # --- the figures ----------------------------------------------------------------------------
@@ -656,44 +651,6 @@ def _percent(x: float) -> str:
     return f"{100 * x:.1f}%"
 
 
-def _clean(value: object, limit: int = MAX_TEXT, mark: str = "") -> str:
-    """An untrusted value as one printable line, whitespace collapsed, cut at limit; each
-    escape sequence and control or invisible character replaced by mark (by default dropped)."""
-    text = _text(value)
-    raw = text[: RAW_FACTOR * limit]
-    line = " ".join(UNPRINTABLE.sub(mark, ESCAPES.sub(mark, raw)).split())
-    return line[:limit] + "…" if len(line) > limit or len(text) > len(raw) else line
-
-
-def _text(value: object) -> str:
-    """Any value as a string, cheaply: a string as it is, anything else by a bounded repr."""
-    if isinstance(value, str):
-        return value
-    try:
-        return _REPR.repr(value)
-    except Exception:  # noqa: BLE001 - a repr that fails, or an int too long to print
-        return f"<{type(value).__name__}>"
-
-
-def _as_list(value: object) -> list:
-    """A row's flags as a list, whatever was stored (a list, a tuple, one value, None)."""
-    if isinstance(value, list | tuple):
-        return list(value)
-    return [] if value is None else [value]
-
-
 def _e(text: str) -> str:
     """HTML-escaped text, quotes included."""
     return html.escape(text, quote=True)
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    """Write text to path through a temporary file beside it, so a reader sees all or nothing."""
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise

@@ -302,7 +302,7 @@ def test_files_are_replaced_atomically(course, tmp_path, monkeypatch):
     def broken(*_):
         raise OSError("disk full")
 
-    monkeypatch.setattr("grading.export.os.replace", broken)
+    monkeypatch.setattr("grading.files.os.replace", broken)
     with pytest.raises(OSError):
         _export(course, tmp_path, pending="blank")
     assert {p: p.read_bytes() for p in result.files} == before

@@ -15,8 +15,8 @@ FORMULAS = ['=HYPERLINK("http://x","click")', "+1", "-1", "@SUM(1)", "\t=1", "\r
 ESCAPES = ["\x1b[2J\x1b[1;1H", "\x1b]0;title\x07", "\r", "\x08"]
 DANGEROUS_START = ("=", "+", "-", "@", "\t", "\r")
 BWRAP = SimpleNamespace(kind="bwrap", reason="")
-HEADER = ["student", "lesson", "score", "max_score", "perceptron", "sigmoid", "manual_pending",
-          "flagged", "flags", "error", "sandbox"]  # fmt: skip
+HEADER = ["student", "lesson", "score", "max_score", "perceptron", "sigmoid", "explain-xor",
+          "pending", "late_penalty", "submitted", "flagged", "flags", "error", "sandbox"]  # fmt: skip
 
 
 def _result(**fields) -> dict:
@@ -25,8 +25,14 @@ def _result(**fields) -> dict:
         "lesson": "01-perceptron",
         "score": 2.0,
         "max_score": 7.0,
-        "grades": {"sigmoid": [2.0, 2.0], "perceptron": [0.0, 3.0]},
-        "manual": ["explain-xor"],
+        "cells": {
+            "perceptron": {"score": 0.0, "points": 3.0, "pending": False, "kind": "test"},
+            "sigmoid": {"score": 2.0, "points": 2.0, "pending": False, "kind": "test"},
+            "explain-xor": {"score": None, "points": 2.0, "pending": True, "kind": "written"},
+        },
+        "pending": ["explain-xor"],
+        "late_penalty": 0.0,
+        "timestamp": None,
         "flags": [],
         "error": "",
         "sandbox": "bwrap",
@@ -69,10 +75,18 @@ def test_csv_cells_that_a_spreadsheet_would_run_are_defused(tmp_path, formula):
     hostile = _result(student=formula, flags=[formula, "fine", formula], error=formula)
     rows = _csv(tmp_path, [hostile, _result(student="bob")])
     _no_formula_anywhere(rows)
-    student, _, score, max_score, perceptron, sigmoid, manual, flagged, flags, error, _ = rows[1]
+    student, _, score, max_score, perceptron, sigmoid, written, pending = rows[1][:8]
+    flagged, flags, error = rows[1][10:13]
     assert student == error == "'" + formula  # defused, and otherwise as it was
     assert flags == " | ".join(["'" + formula, "fine", "'" + formula]) and flagged == "yes"
-    assert [score, max_score, perceptron, sigmoid, manual] == ["2", "7", "0", "2", "explain-xor"]
+    assert [score, max_score, perceptron, sigmoid, written, pending] == [
+        "2",
+        "7",
+        "0",
+        "2",
+        "pending",
+        "explain-xor",
+    ]
     assert rows[2][:4] == ["bob", "01-perceptron", "2", "7"]  # scores stay plain numbers
 
 
@@ -103,7 +117,7 @@ def test_flags_and_errors_that_are_not_strings_do_not_crash(tmp_path):
     odd = [1, -2, {"=a": "=b"}, None, list(range(100_000)), 10**5000, "\udcff lone surrogate"]
     results = [
         _result(flags=odd, error={"why": "=1"}, instructor=[None, 7, {"a": 1}]),
-        _result(student="bob", flags=None, error=-5, manual=None),
+        _result(student="bob", flags=None, error=-5, pending=None),
     ]
     rows = _csv(tmp_path, results)
     _no_formula_anywhere(rows)
@@ -128,7 +142,7 @@ def test_the_summary_strips_escapes_and_keeps_its_own_line_breaks_only(tmp_path)
     lines = _printable_lines(summarise("01-perceptron", results, 2, 1.0, how))
     assert len(lines) == 2 + 1 + 5 + 1 + 1 + 1  # header, warning, ada + flags + note, bob, ""
     assert lines[1] == "!!!!!!!! WARNING: NO SANDBOX (no bwrap); rlimits and a scratch folder only"
-    assert lines[2] == "  ada : 2/7  [manual: explain-xor]"
+    assert lines[2] == "  ada : 2/7  [to mark: explain-xor]"
     assert lines[7] == "      FLAG: fine FAKE 7/7 bob: 7/7"
     assert lines[8] == "      grader: ValueError: boom"
     assert lines[9] == "  bob: ERROR: red next line"

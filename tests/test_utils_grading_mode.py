@@ -1,5 +1,5 @@
-"""utils._grading: in the grader's sandbox MNIST's training split and fit's epochs are cut short;
-without NN_WORKBOOK_GRADING (every student's machine) nothing changes."""
+"""utils._grading: in the grader's sandbox MNIST's splits and fit's epochs are cut short; without
+NN_WORKBOOK_GRADING (every student's machine) nothing changes."""
 
 import gzip
 
@@ -47,26 +47,31 @@ def test_grading_mode_is_on_for_any_value_but_empty_or_0(monkeypatch, value, on)
 
 def test_unset_loads_every_image_and_says_nothing_of_grading(twelve, monkeypatch, capsys):
     monkeypatch.delenv(_grading.GRADING_ENV, raising=False)
-    monkeypatch.setattr(_grading, "TRAIN_IMAGES", 5)
+    monkeypatch.setattr(_grading, "IMAGES", {"train": 5, "test": 2})
     images, labels = mnist.load_mnist("train", twelve, download=False)
     assert images.shape == (12, 28, 28) and len(labels) == 12
+    assert mnist.load_mnist("test", twelve, download=False)[0].shape == (3, 28, 28)
     assert "grading mode" not in capsys.readouterr().out
 
 
-def test_grading_mode_keeps_the_first_training_images_and_says_so(twelve, monkeypatch, capsys):
-    monkeypatch.setattr(_grading, "TRAIN_IMAGES", 5)
-    everything, all_labels = mnist.load_mnist("train", twelve, download=False)
+@pytest.mark.parametrize(("split", "count"), [("train", 12), ("test", 3)])
+def test_grading_mode_keeps_the_first_images_and_says_so(twelve, monkeypatch, capsys, split,
+                                                         count):  # fmt: skip
+    monkeypatch.setattr(_grading, "IMAGES", {"train": 5, "test": 2})
+    everything, all_labels = mnist.load_mnist(split, twelve, download=False)
     monkeypatch.setenv(_grading.GRADING_ENV, "1")
-    images, labels = mnist.load_mnist("train", twelve, download=False)
-    assert np.array_equal(images, everything[:5]) and np.array_equal(labels, all_labels[:5])
-    assert "grading mode (NN_WORKBOOK_GRADING is set): the first 5 of 12" in capsys.readouterr().out
+    images, labels = mnist.load_mnist(split, twelve, download=False)
+    keep = _grading.IMAGES[split]
+    assert np.array_equal(images, everything[:keep]) and np.array_equal(labels, all_labels[:keep])
+    said = f"grading mode (NN_WORKBOOK_GRADING is set): the first {keep} of {count} {split} images"
+    assert said in capsys.readouterr().out
 
 
-def test_grading_mode_leaves_the_test_split_whole(twelve, monkeypatch):
-    monkeypatch.setattr(_grading, "TRAIN_IMAGES", 2)
+def test_grading_mode_leaves_a_small_split_whole(twelve, monkeypatch, capsys):
+    monkeypatch.setattr(_grading, "IMAGES", {"train": 12, "test": 100})
     monkeypatch.setenv(_grading.GRADING_ENV, "1")
-    images, _ = mnist.load_mnist("test", twelve, download=False)
-    assert images.shape == (3, 28, 28)
+    assert mnist.load_mnist("train", twelve, download=False)[0].shape == (12, 28, 28)
+    assert "grading mode" not in capsys.readouterr().out
 
 
 def test_unset_fit_trains_on_every_batch_as_before(monkeypatch, capsys):

@@ -21,6 +21,7 @@ import argparse
 import json
 import os
 import re
+import resource
 import statistics
 import sys
 import tempfile
@@ -52,13 +53,15 @@ Row = tuple[str, str, str]
 
 @dataclass
 class Lesson:
-    """One lesson's grading run: its results, wall time, workers and class size measured."""
+    """One lesson's grading run: its results, wall time, workers, each student's kind, and how
+    many cores other work on the machine used meanwhile (on average)."""
 
     lesson: str
     results: list[dict]
     wall: float
     jobs: int
     kinds: dict[str, str]
+    others: float
 
 
 # ---------------------------------------------------------------- the class
@@ -128,13 +131,31 @@ def write_class(lesson: str, folder: Path, students: int) -> dict[str, str]:
 # ---------------------------------------------------------------- grading
 
 
+def machine_cpu() -> float:
+    """CPU seconds all processes on this machine have used since it started (/proc/stat)."""
+    user, nice, system, _idle, _wait, irq, softirq = Path("/proc/stat").read_text().split()[1:8]
+    ticks = sum(int(v) for v in (user, nice, system, irq, softirq))
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def own_cpu() -> float:
+    """CPU seconds of this process and its ended children (the workers and their sandboxes)."""
+    usages = (
+        resource.getrusage(resource.RUSAGE_SELF),
+        resource.getrusage(resource.RUSAGE_CHILDREN),
+    )
+    return sum(usage.ru_utime + usage.ru_stime for usage in usages)
+
+
 def grade(lesson: str, students: int, jobs: int) -> Lesson:
     """Grade a fresh class of the lesson with `jobs` workers; wall time of the whole batch."""
     data = full_mnist() if uses_mnist(lesson) else None
     with tempfile.TemporaryDirectory() as tmp:
         kinds = write_class(lesson, Path(tmp), students)
+        machine, own = machine_cpu(), own_cpu()
         wall, results = grade_class(lesson, Path(tmp), jobs, data)
-    return Lesson(lesson, results, wall, jobs, kinds)
+        others = max(0.0, machine_cpu() - machine - (own_cpu() - own)) / wall
+    return Lesson(lesson, results, wall, jobs, kinds, others)
 
 
 def ran(run: Lesson) -> list[float]:
@@ -163,6 +184,11 @@ def class_wall(run: Lesson, size: int) -> float:
 # ---------------------------------------------------------------- rows
 
 
+def busy(run: Lesson) -> str:
+    """How busy the machine was with other work during the run."""
+    return f"other work used {run.others:.1f} of {os.cpu_count()} cores"
+
+
 def lesson_row(run: Lesson, size: int) -> Row:
     """Median and p90 seconds per notebook of one lesson, and its wall time."""
     seconds, n = ran(run), len(run.results)
@@ -171,7 +197,7 @@ def lesson_row(run: Lesson, size: int) -> Row:
     if n < size:
         wall += f", so ≈ {class_wall(run, size) / 60:.1f} min for {size}"
     what = (f"{PREFIX}{size}, {run.lesson}{data}: median seconds per notebook, -j {run.jobs} "
-            f"(p90 {p90(seconds):.2f} s; lesson wall time {wall})")  # fmt: skip
+            f"(p90 {p90(seconds):.2f} s; lesson wall time {wall}; {busy(run)})")  # fmt: skip
     return what, f"{statistics.median(seconds):.2f} s", GOALS.get(run.lesson, "(no target)")
 
 
@@ -200,7 +226,8 @@ def scaling_row(one: Lesson, two: Lesson, size: int) -> Row:
     n = len(one.results)
     agree = "identical" if same_grades(one, two) else "DIFFERENT"
     what = (f"{PREFIX}{size}, {one.lesson}, first {n} students: -j 2 speed-up over -j 1 "
-            f"({one.wall:.0f} s / {two.wall:.0f} s wall; grades {agree})")  # fmt: skip
+            f"({one.wall:.0f} s / {two.wall:.0f} s wall; grades {agree}; {busy(one)} at -j 1, "
+            f"{two.others:.1f} at -j 2)")  # fmt: skip
     return what, f"{one.wall / two.wall:.2f}x", "(reference)"
 
 

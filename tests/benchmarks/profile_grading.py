@@ -16,6 +16,7 @@ import argparse
 import json
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
@@ -100,6 +101,8 @@ def main(argv: list[str] | None = None) -> None:
         if seconds >= 0.05:
             print(f"{seconds:7.2f} s  {status:8} {what}")
     print(f"{sum(t[0] for t in timings):7.2f} s  in all ({len(timings)} cells and starts)")
+    statuses = Counter(status for _, what, status in timings if what != "sandbox start")
+    print("cells:", ", ".join(f"{count} {status}" for status, count in statuses.most_common()))
 
 
 if __name__ == "__main__":
