@@ -37,7 +37,8 @@ def pipeline_hash() -> str:
     digest = hashlib.sha256(VERSION.encode())
     for path in sorted(Path(__file__).parent.rglob("*.py")):
         digest.update(path.read_bytes())
-    digest.update((REPO / "utils" / "checks.py").read_bytes())
+    for name in ("checks.py", "grading_mode.py", "mnist.py", "training.py"):  # what grading uses
+        digest.update((REPO / "utils" / name).read_bytes())
     return digest.hexdigest()[:16]
 
 

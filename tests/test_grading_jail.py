@@ -429,3 +429,13 @@ def test_the_fallback_says_why_and_leaves_no_scratch(monkeypatch):
     finally:
         sandbox.probe.cache_clear()
     assert not scratch.exists()
+
+
+def test_the_sandbox_runs_in_grading_mode():
+    """The lessons' training cells take seconds there (utils.grading_mode): the variable is set
+    inside, and utils sees it."""
+    need_bwrap("the jail's tests")
+    with Sandbox("x.ipynb", b"{}") as box:
+        got = run(box, "import json, os\nfrom utils import grading_mode\n"
+                       "print(json.dumps([os.environ.get('NN_WORKBOOK_GRADING'), grading_mode.grading()]))")  # fmt: skip
+    assert got == ["1", True]

@@ -4,7 +4,7 @@
 Files live in `data_dir()`: the folder the environment variable NN_WORKBOOK_DATA names, else
 <repo>/data/mnist. They may be gzipped (`.gz`) or not. Every file is checked (magic number, image
 size, counts against the file size, labels 0-9) and a broken one raises MnistFileError naming it.
-In the grader's sandbox (grading mode, utils._grading) each split is cut to its first images.
+In the grader's sandbox (grading mode, utils.grading_mode) each split is cut to its first images.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import _grading
+from . import grading_mode
 
 REPO = Path(__file__).resolve().parents[1]
 DATA_ENV = "NN_WORKBOOK_DATA"  # a folder holding the four files, e.g. on a classroom's share
@@ -251,12 +251,12 @@ def load_mnist(
 
 
 def _graded_cut(split: str, images: np.ndarray, labels: np.ndarray) -> tuple[np.ndarray, ...]:
-    """The split's first images in grading mode (utils._grading.IMAGES), said so; else all."""
-    keep = _grading.IMAGES[split]
-    if not _grading.grading() or len(images) <= keep:
+    """The split's first images in grading mode (utils.grading_mode.IMAGES), said so; else all."""
+    keep = grading_mode.IMAGES[split]
+    if not grading_mode.grading() or len(images) <= keep:
         return images, labels
     print(
-        f"Note: grading mode ({_grading.GRADING_ENV} is set): the first {keep:,} of"
+        f"Note: grading mode ({grading_mode.GRADING_ENV} is set): the first {keep:,} of"
         f" {len(images):,} {split} images, so that the lesson's training cells run quickly."
     )
     return images[:keep].copy(), labels[:keep].copy()

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from . import _grading
+from . import grading_mode
 
 if TYPE_CHECKING:
     import torch
@@ -105,13 +105,13 @@ def _device_of(model: torch.nn.Module, device: object) -> torch.device:
 def _batches_per_epoch(n: int, batch_size: int) -> int:
     """Batches in one epoch of n examples: all, or at most FIT_BATCHES in grading mode (said so)."""
     batches = (n + batch_size - 1) // batch_size
-    if not _grading.grading() or batches <= _grading.FIT_BATCHES:
+    if not grading_mode.grading() or batches <= grading_mode.FIT_BATCHES:
         return batches
     print(
-        f"Note: grading mode ({_grading.GRADING_ENV} is set): {_grading.FIT_BATCHES} of the"
+        f"Note: grading mode ({grading_mode.GRADING_ENV} is set): {grading_mode.FIT_BATCHES} of the"
         f" {batches} batches in each epoch, so that training takes a moment."
     )
-    return _grading.FIT_BATCHES
+    return grading_mode.FIT_BATCHES
 
 
 def fit(
@@ -134,7 +134,7 @@ def fit(
     schedule: None/"constant", "onecycle" (warm up to lr, then anneal) or "cosine".
     shift: move each batch of 28x28 images by up to this many pixels (augmentation).
     augment: any function applied to each batch of inputs instead.
-    In the grader's sandbox (grading mode, utils._grading) each epoch is cut to a few batches.
+    In the grader's sandbox (grading mode, utils.grading_mode) each epoch is cut to a few batches.
     """
     import torch
     from tqdm.auto import tqdm
