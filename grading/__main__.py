@@ -107,7 +107,7 @@ def collect_zip(args: argparse.Namespace) -> None:
     """An LMS zip into the course's submitted/ folder; the report of what became of each file."""
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-    from grading import lms
+    from grading import submitted
     from grading.roster import RosterError, read_roster
 
     try:
@@ -115,8 +115,10 @@ def collect_zip(args: argparse.Namespace) -> None:
         zone = ZoneInfo(args.zone)
     except (RosterError, ZoneInfoNotFoundError, ValueError) as problem:
         raise SystemExit(f"collect: {problem}") from None
-    print(lms.collect_zip(args.zip, args.lesson, args.course.resolve(), roster, zone=zone).report(),
-          end="")  # fmt: skip
+    collected = submitted.collect_zip(
+        args.zip, args.lesson, args.course.resolve(), roster, zone=zone
+    )
+    print(collected.report(), end="")
 
 
 def export_grades(args: argparse.Namespace) -> None:

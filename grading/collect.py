@@ -5,9 +5,10 @@ submitted/<student>/<lesson>/<notebook> is one, and its timestamp.txt there give
 in (else the notebook's mtime). Each notebook is read here, once, through a descriptor opened
 without following symlinks (fifos, devices and sockets are refused unopened), never past
 MAX_NOTEBOOK_BYTES. An LMS zip (Canvas, Moodle, Blackboard, Gradescope or plain folders) is
-first collected by grading.lms into nbgrader's layout in a fresh course folder under scratch,
-then read like any folder; what lms could not place becomes a row of its own. The zip readers
-shared with lms live here: members are decompressed, never past the limit, never extracted.
+first collected by grading.submitted into nbgrader's layout in a fresh course folder under
+scratch, then read like any folder; what it could not place becomes a row of its own. The zip
+readers shared with submitted and lms live here: members are decompressed, never past the limit,
+never extracted.
 Anything odd becomes that student's error, or a row of its own, telling the instructor what to do.
 """
 
@@ -30,8 +31,8 @@ from typing import TYPE_CHECKING
 from grading.untrusted import escaped
 
 if TYPE_CHECKING:
-    from grading.lms import Collected
     from grading.roster import Roster
+    from grading.submitted import Collected
 
 STUDENT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@+-]{0,99}$")
 NOT_IN_ID = re.compile(r"[^A-Za-z0-9._@+-]")
@@ -347,7 +348,7 @@ def _from_zip(
     archive: Path, lesson: str, names: set[str], course: Path, roster: Roster | None
 ) -> list[Submission]:
     """Rows from an LMS zip: collected into a fresh course folder, read from its submitted/."""
-    from grading.lms import collect_zip  # lms reads members with this module's readers
+    from grading.submitted import collect_zip  # it reads members with this module's readers
 
     shutil.rmtree(course, ignore_errors=True)
     collected = collect_zip(archive, lesson, course, roster, keep_archive=False)
@@ -360,7 +361,7 @@ def _from_zip(
 
 
 def _unplaced(collected: Collected, written: set[str]) -> list[Submission]:
-    """A row for each student lms wrote nothing for, and one for each member of nobody."""
+    """A row for each student submitted wrote nothing for, and one for each member of nobody."""
     rows: list[Submission] = []
     students: dict[str, Submission] = {}
     for problem in collected.problems():

@@ -131,3 +131,24 @@ def test_postgresql_gradebook_with_two_workers(tmp_path):
     assert held["s00"]["cells"]["sigmoid-tests"]["score"] == 0
     assert held["s01"]["cells"]["sigmoid-tests"]["score"] == 2
     assert not (course / "gradebook.db").exists()
+
+
+def test_a_late_submission_gets_nbgraders_penalty(tmp_path, monkeypatch):
+    """The due date set in formgrader and the course's LateSubmissionPlugin decide, as in stock
+    `nbgrader autograde` (here with penalty_method "zero")."""
+    import copy
+
+    from grading import gradebook
+    from grading.course import course_config
+
+    need_bwrap("the late-penalty test")
+    config = copy.deepcopy(course_config())
+    config.LateSubmissionPlugin.penalty_method = "zero"
+    monkeypatch.setattr(gradebook, "course_config", lambda: config)
+    course = class_of(new_course(tmp_path / "course", [LESSON]), 2)  # s00 9:00, s01 9:01
+    url = f"sqlite:///{course / 'gradebook.db'}"
+    with open_gradebook(url) as gb:
+        gb.update_or_create_assignment(LESSON, duedate=datetime(2026, 11, 30, 9, 0, 30))
+    rows = {r["student"]: r for r in grade_lesson(LESSON, None, course, 1, quiet=True)}
+    assert rows["s00"]["late_penalty"] == 0 and rows["s00"]["score"] > 0
+    assert rows["s01"]["late_penalty"] == 11 and rows["s01"]["score"] == 0

@@ -9,7 +9,6 @@ nbgrader stops at one). Set NN_BENCH_STUDENTS to grade a smaller class.
 
 from __future__ import annotations
 
-import inspect
 import json
 import os
 import statistics
@@ -60,21 +59,6 @@ def synthetic_class(lesson: str, folder: Path, students: int = STUDENTS,
     return folder
 
 
-def graded_results(folder: Path) -> list[dict]:
-    """Every submission's full result the batch cached under folder (each has its seconds, grades
-    and error; the batch's return value is the gradebook's rows, which do not)."""
-    found = []
-    for path in sorted(folder.rglob("*.json")):
-        result = json.loads(path.read_text())
-        if isinstance(result, dict) and {"student", "seconds", "grades", "key"} <= set(result):
-            found.append(result)
-    if not found:
-        raise RuntimeError(
-            f"grading left no cached result under {folder}: where does it keep them?"
-        )
-    return sorted(found, key=lambda r: r["student"])
-
-
 def grade_class(lesson: str, submissions: Path, jobs: int,
                 data: Path | None = None) -> tuple[float, list[dict]]:  # fmt: skip
     """Wall time of `make grade` of the submissions with `jobs` workers, and every result."""
@@ -82,12 +66,10 @@ def grade_class(lesson: str, submissions: Path, jobs: int,
 
     from grading.batch import grade_lesson
 
-    folder = "course" if "course" in inspect.signature(grade_lesson).parameters else "out"
-    with tempfile.TemporaryDirectory() as out:
+    with tempfile.TemporaryDirectory() as course:
         start = time.perf_counter()
-        grade_lesson(lesson, submissions=submissions, jobs=jobs, data=data, quiet=True,
-                     **{folder: Path(out)})  # fmt: skip
-        return time.perf_counter() - start, graded_results(Path(out))
+        rows = grade_lesson(lesson, submissions, Path(course), jobs, data=data, quiet=True)
+        return time.perf_counter() - start, sorted(rows, key=lambda r: r["student"])
 
 
 def seconds_per_notebook() -> list[Row]:

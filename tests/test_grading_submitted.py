@@ -1,8 +1,9 @@
-"""LMS download zips (grading.lms) made here as Canvas, Moodle, Blackboard and Gradescope name
-their members, for every lesson's notebook: collected into nbgrader's layout (submitted/, with
-timestamp.txt read back by nbgrader), the latest resubmission written and the older ones kept,
-students mapped by a roster (or given ids made from the LMS's), collisions kept and never merged,
-members of nobody and hostile members named in the report, and nothing left unaccounted for."""
+"""LMS download zips (grading.lms, grading.submitted) made here as Canvas, Moodle, Blackboard and
+Gradescope name their members, for every lesson's notebook: collected into nbgrader's layout
+(submitted/, with timestamp.txt read back by nbgrader), the latest resubmission written and the
+older ones kept, students mapped by a roster (or given ids made from the LMS's), collisions kept and
+never merged, members of nobody and hostile members named in the report, and nothing left
+unaccounted for."""
 
 import json
 import stat
@@ -15,8 +16,8 @@ import pytest
 
 from grading.collect import MAX_NOTEBOOK_BYTES, STUDENT, collect
 from grading.course import lesson_ids, lesson_notebook
-from grading.lms import Collected, collect_zip
 from grading.roster import read_roster
+from grading.submitted import Collected, collect_zip
 
 LESSONS = [lesson for lesson in lesson_ids() if lesson != "00-welcome"]
 DAY = (2025, 1, 31, 12, 0, 0)  # the date a download zip gives its members
