@@ -207,3 +207,13 @@ def test_the_canvas_and_moodle_files_carry_the_marks(term, marked, tmp_path):
     with (out / f"moodle-{LESSON}.csv").open() as handle:
         moodle = {row["Email address"]: row for row in csv.DictReader(handle)}
     assert float(moodle["alice@uni.edu"][LESSON]) == 13
+
+
+def test_the_class_report_shows_the_marks_entered_since_grading(term, marked):
+    from grading.__main__ import main
+
+    main(["report", LESSON, "--course", str(term["course"])])
+    page = (term["course"] / "grades" / f"report-{LESSON}.html").read_text()
+    assert "<svg" in page and "<script" not in page
+    assert "written answers pending marking: 0," in page  # both marked in formgrader since
+    assert (term["course"] / "grades" / "report-course.html").is_file()
