@@ -52,9 +52,9 @@ lessons: $(STAMP)
 
 # The instructor's term (README: "Teaching with it"); this folder is the nbgrader course.
 # An LMS download zip into submitted/ (the latest resubmission wins, older ones are kept):
-#   make collect A=01-perceptron ZIP=download.zip [ROSTER=roster.csv]
+#   make collect A=01-perceptron ZIP=download.zip [ROSTER=roster.csv] [ZONE=Europe/Paris]
 collect: $(STAMP)
-	$(BIN)/python -m grading collect $(A) $(ZIP) $(if $(ROSTER),--roster $(ROSTER))
+	$(BIN)/python -m grading collect $(A) $(ZIP) $(if $(ROSTER),--roster $(ROSTER)) $(if $(ZONE),--zone $(ZONE))
 
 # Grade one lesson's submissions (submitted/) in sandboxes; autograded/ and the gradebook for
 # formgrader, grades/grades-LESSON.csv:
