@@ -25,20 +25,19 @@ $(STAMP): pyproject.toml
 	@echo "ipywidgets front end: enabled"
 	@touch $(STAMP)
 
+# The student's JupyterLab on workspace/ (utils/workspace.py; settings in config/student-lab/):
+# nbgrader's Assignment List but not its instructor tools, and no news pop-up.
 lab: $(STAMP)
-	$(BIN)/python -m utils.workspace
-	$(BIN)/jupyter lab --ServerApp.root_dir=workspace $(ROOT_ARGS) $(LAB_ARGS)
+	$(BIN)/python -m utils.workspace lab $(LAB_ARGS)
 
-# The lecture demos (demos/*.ipynb) as web pages: code hidden, widgets live, on this machine only.
-# Served from a copy in workspace/demos, so nothing the demo saves lands in the repository.
+# The lecture demos (demos/*.ipynb) as web pages: code hidden, widgets live, on this machine only
+# and with nothing fetched from the internet (settings in config/demo/). Served from a copy in
+# workspace/demos that never overwrites a lecturer's edits, so nothing lands in the repository.
 DEMO_PORT ?= 8866
 demo: $(STAMP)
-	@mkdir -p workspace/demos
-	@cp -n demos/*.ipynb demos/*.json workspace/demos/  # never overwrites a lecturer's edits
 	@echo "Voila demo: http://127.0.0.1:$(DEMO_PORT)/voila/render/playground.ipynb"
 	@echo "  (all demos: http://127.0.0.1:$(DEMO_PORT)/ ; Ctrl-C stops the server)"
-	$(BIN)/voila workspace/demos --Voila.ip=127.0.0.1 --port=$(DEMO_PORT) \
-		--Voila.port_retries=0 --no-browser --strip_sources=True
+	$(BIN)/python -m utils.workspace demo --port=$(DEMO_PORT)
 
 # Debian packages for the sandbox, browser and PostgreSQL tests; installed where missing.
 system:

@@ -9,7 +9,9 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import secrets
+import shlex
 import shutil
 import socket
 import subprocess
@@ -18,9 +20,11 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from grading.cells import read_notebook, with_answers
 from grading.course import LESSONS, lesson_notebook
+from utils.workspace import demo_server, student_lab
 
 REPO = Path(__file__).resolve().parent.parent
 DEMOS = REPO / "demos"
@@ -175,16 +179,97 @@ def start_formgrader(course: Path, state: Path) -> Server:
     return Server(command, base, token, probe, state / "server.log", env, cwd=course)
 
 
-def start_voila(root: Path, state: Path) -> Server:
-    """Voila on 127.0.0.1 serving the notebooks in root with their code stripped, as `make demo`."""
+def _lab_args(port: int, token: str) -> list[str]:
+    return ["--no-browser", "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}",
+            "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}"]  # fmt: skip
+
+
+def start_student_lab(root: Path, state: Path) -> Server:
+    """JupyterLab on root exactly as `make lab` starts it (utils.workspace.student_lab), for a
+    student with no settings of their own yet (fresh settings and workspaces folders in state)."""
     state.mkdir(parents=True, exist_ok=True)
     port, token = free_port(), secrets.token_hex(16)
-    voila = str(Path(sys.executable).with_name("voila"))
-    command = [voila, str(root), "--Voila.ip=127.0.0.1", f"--port={port}",
-               "--Voila.port_retries=0", "--no-browser", "--strip_sources=True",
-               f"--token={token}"]  # fmt: skip
+    launch = student_lab(root, _lab_args(port, token))
+    env = {**launch.env, "JUPYTERLAB_SETTINGS_DIR": str(state / "settings"),
+           "JUPYTERLAB_WORKSPACES_DIR": str(state / "workspaces")}  # fmt: skip
+    base, probe = f"http://127.0.0.1:{port}", f"/api/status?token={token}"
+    return Server(launch.argv, base, token, probe, state / "lab.log", env)
+
+
+def make_recipe(target: str, **variables: str) -> list[str]:
+    """The command `make target` runs (its recipe's last line, as `make -n` prints it), with the
+    install step taken as done; run it in REPO, as make does."""
+    command = ["make", "--no-print-directory", "-n", "-o", ".venv/.installed", target,
+               *(f"{name}={value}" for name, value in variables.items())]  # fmt: skip
+    printed = subprocess.run(command, cwd=REPO, capture_output=True, text=True, check=True).stdout
+    return shlex.split(printed.strip().splitlines()[-1])
+
+
+def start_instructor_lab(course: Path, state: Path) -> Server:
+    """JupyterLab as `make formgrader` starts it: its recipe from the Makefile, with a fresh token
+    and port (LAB_ARGS), run in course (a throwaway copy of the course folder, so nothing the Lab
+    writes lands in the repository) with fresh settings and workspaces folders in state."""
+    state.mkdir(parents=True, exist_ok=True)
+    port, token = free_port(), secrets.token_hex(16)
+    command = make_recipe("formgrader", LAB_ARGS=shlex.join(_lab_args(port, token)))
+    command[0] = str(REPO / command[0])  # .venv/bin/jupyter, relative to the repository
+    env = {"JUPYTERLAB_SETTINGS_DIR": str(state / "settings"),
+           "JUPYTERLAB_WORKSPACES_DIR": str(state / "workspaces")}  # fmt: skip
+    base, probe = f"http://127.0.0.1:{port}", f"/api/status?token={token}"
+    return Server(command, base, token, probe, state / "lab.log", env, cwd=course)
+
+
+def page_config(server: Server, path: str = "/lab") -> dict:
+    """The page config (jupyter-config-data) the server writes into the page at path."""
+    html = get(server.url(path)).decode()
+    found = re.search(r'<script id="jupyter-config-data" type="application/json">(.*?)</script>',
+                      html, re.S)  # fmt: skip
+    if not found:
+        raise AssertionError(f"no jupyter-config-data in {path}")
+    return json.loads(found.group(1))
+
+
+def start_voila(root: Path, state: Path) -> Server:
+    """Voila serving the notebooks in root exactly as `make demo` starts it
+    (utils.workspace.demo_server: config/demo), with a token."""
+    state.mkdir(parents=True, exist_ok=True)
+    port, token = free_port(), secrets.token_hex(16)
+    launch = demo_server(root, [f"--port={port}", f"--token={token}"])
     base, probe = f"http://127.0.0.1:{port}", f"/?token={token}"
-    return Server(command, base, token, probe, state / "voila.log")
+    return Server(launch.argv, base, token, probe, state / "voila.log", launch.env)
+
+
+# The hosts of this machine; a request for any other is one that leaves it.
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
+
+
+def watch_offline(page: object) -> dict[str, list[str]]:
+    """From now on, abort every request page makes off this machine; returns the lists it fills:
+    "outside" (the URLs it aborted, web sockets included), "errors" (console errors and uncaught
+    exceptions) and "warnings" (console warnings)."""
+    seen: dict[str, list[str]] = {"outside": [], "errors": [], "warnings": []}
+
+    def is_outside(url: str) -> bool:
+        parts = urlsplit(url)
+        return parts.scheme in ("http", "https", "ws", "wss") and parts.hostname not in LOCAL_HOSTS
+
+    def route(request_route: object) -> None:
+        if is_outside(request_route.request.url):
+            seen["outside"].append(request_route.request.url)
+            request_route.abort()
+        else:
+            request_route.continue_()
+
+    def console(message: object) -> None:
+        kind = {"error": "errors", "warning": "warnings"}.get(message.type)
+        if kind:
+            seen[kind].append(message.text)
+
+    page.route("**/*", route)
+    page.on("websocket", lambda ws: is_outside(ws.url) and seen["outside"].append(ws.url))
+    page.on("console", console)
+    page.on("pageerror", lambda error: seen["errors"].append(f"uncaught: {error}"))
+    return seen
 
 
 def solved_lesson_copy(lesson: str, folder: Path) -> Path:

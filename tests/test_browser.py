@@ -116,14 +116,21 @@ def voila(copies, browser):
 
 
 @pytest.fixture(scope="module")
-def demo(voila, browser, copies):
-    """The playground demo as Voila serves it (as `make demo` does)."""
+def demo_and_log(voila, browser, copies):
+    """The playground demo as Voila serves it (as `make demo` does), with the network off: every
+    request off the machine is aborted and logged, as are console errors and warnings."""
     page = browser.new_page(viewport={"width": 1600, "height": 1100})
+    seen = bh.watch_offline(page)
     with bh.screenshot_on_failure(page, copies / "screenshots", "voila-demo"):
-        page.goto(voila.url("/voila/render/playground.ipynb"), wait_until="domcontentloaded")
+        page.goto(voila.url("/voila/render/playground.ipynb"), wait_until="load")
         page.wait_for_selector("img.nnw-boundary", timeout=90_000)
-    yield page
+    yield page, seen
     page.close()
+
+
+@pytest.fixture(scope="module")
+def demo(demo_and_log):
+    return demo_and_log[0]
 
 
 def code_lines(notebook: Path) -> list[str]:
@@ -183,3 +190,46 @@ def test_the_playground_plays_its_loss_goes_down_and_its_boundary_changes(demo, 
         assert boundary.screenshot() != pixels_before, "the decision boundary did not change"
         demo.wait_for_timeout(300)
         assert losses(demo)[2] == epoch_after, "the playground kept training after Pause"
+
+
+# ---------------------------------------------------------------- the demo is offline and clean
+
+
+def report_warnings(where: str, found: list[str]) -> None:
+    """Console warnings fail nothing; the run names how many there were and the first one."""
+    if found:
+        warnings.warn(
+            f"{where}: {len(found)} console warnings, e.g. {found[0][:160]}", stacklevel=2
+        )
+
+
+def test_the_voila_demo_asks_nothing_off_the_machine_and_logs_no_error(demo_and_log, tmp_path):
+    page, seen = demo_and_log
+    with bh.screenshot_on_failure(page, tmp_path, "voila-offline"):
+        page.wait_for_timeout(1000)  # late requests and messages (fonts, extensions) come in
+        assert seen["outside"] == [], f"{len(seen['outside'])} requests off the machine"
+        assert seen["errors"] == [], f"console errors: {seen['errors']}"
+        unloadable = [w for w in seen["warnings"] if "Failed to create module" in w]
+        assert not unloadable, f"Lab extensions Voila cannot load: {unloadable}"
+        report_warnings("the Voila demo", seen["warnings"])
+        # Font Awesome comes from Voila's own bundle now: the Play button still has its icon.
+        icon = page.locator("button.nnw-play i.fa").first
+        family = icon.evaluate("i => getComputedStyle(i, '::before').fontFamily")
+        assert "Font Awesome" in family, family
+        assert page.evaluate("() => document.fonts.check('900 16px \"Font Awesome 5 Free\"')"), (
+            "the Font Awesome font did not load"
+        )
+        assert page.locator("mjx-container").count() > 0, "the maths was not typeset"
+
+
+def test_the_list_of_demos_asks_nothing_off_the_machine_and_logs_no_error(voila, browser, tmp_path):
+    page = browser.new_page()
+    seen = bh.watch_offline(page)
+    with bh.screenshot_on_failure(page, tmp_path, "voila-tree"):
+        page.goto(voila.url("/"), wait_until="load")
+        page.get_by_text("playground.ipynb").first.wait_for(timeout=30_000)
+        page.wait_for_timeout(1000)
+        assert seen["outside"] == [], f"{len(seen['outside'])} requests off the machine"
+        assert seen["errors"] == [], f"console errors: {seen['errors']}"
+        report_warnings("the list of demos", seen["warnings"])
+    page.close()

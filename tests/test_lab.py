@@ -1,7 +1,10 @@
-"""`make lab`'s server: JupyterLab starts from this environment, serves the lessons, has widgets."""
+"""`make lab`'s server: JupyterLab starts from this environment, serves the lessons, has widgets.
+
+What the student's Lab hides (nbgrader's instructor tools, news) is tested in
+tests/test_student_environment.py.
+"""
 
 import json
-import os
 import secrets
 import shutil
 import subprocess
@@ -14,7 +17,7 @@ from browser_helpers import free_port, get
 
 from grading.cells import nbgrader_meta, read_notebook, with_answers
 from grading.course import LESSONS, lesson_ids, lesson_notebook
-from utils.workspace import sync_workspace
+from utils.workspace import student_lab, sync_workspace
 
 # One server for the module: under pytest-xdist its tests share one worker.
 pytestmark = pytest.mark.xdist_group("lab")
@@ -22,16 +25,17 @@ pytestmark = pytest.mark.xdist_group("lab")
 
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
-    """A JupyterLab server on 127.0.0.1, on a fresh workspace made as `make lab` makes it."""
+    """JupyterLab on 127.0.0.1 as `make lab` starts it (utils.workspace.student_lab), on a fresh
+    workspace made as `make lab` makes it."""
     workspace = tmp_path_factory.mktemp("workspace")
     sync_workspace(LESSONS, workspace)
     port, token = free_port(), secrets.token_hex(16)
-    command = [sys.executable, "-m", "jupyterlab", "--no-browser", "--ServerApp.ip=127.0.0.1",
-               f"--ServerApp.port={port}", f"--IdentityProvider.token={token}",
-               f"--ServerApp.root_dir={workspace}"]  # fmt: skip
-    if os.geteuid() == 0:
-        command.append("--allow-root")  # as `make lab` does for root
-    server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    args = ["--no-browser", "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}",
+            f"--IdentityProvider.token={token}"]  # fmt: skip
+    launch = student_lab(workspace, args)
+    server = subprocess.Popen(
+        launch.argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=launch.environ()
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(120):

@@ -11,6 +11,7 @@ _SUBMODULES = (
     "data",
     "descent",
     "device",
+    "environment",
     "digits",
     "logloss",
     "mlp",

@@ -1,18 +1,35 @@
-"""The student's own copies of the lessons: new lessons come in, nothing of theirs is overwritten.
+"""The student's own copies of the lessons, and the two servers `make lab` and `make demo` start.
 
-`make lab` runs `python -m utils.workspace` before it opens JupyterLab on `workspace/`.
+`make lab` runs `python -m utils.workspace lab`: new lessons come into `workspace/`, nothing of
+the student's is overwritten, then JupyterLab opens there as a student should see it
+(`config/student-lab/`: no nbgrader instructor tools, no news pop-up). `make demo` runs
+`python -m utils.workspace demo`: the lecture demos, copied into `workspace/demos/`, served by
+Voila on this machine only (`config/demo/`: nothing fetched from the internet, no Lab
+extensions Voila cannot load). `python -m utils.workspace` alone only copies the lessons.
+The tests start their servers from `student_lab()` and `demo_server()`, so they test exactly these.
 """
 
 from __future__ import annotations
 
 import filecmp
+import os
 import shutil
+import subprocess
+import sys
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 LESSONS = REPO / "lessons"
+DEMOS = REPO / "demos"
 WORKSPACE = REPO / "workspace"
 PRISTINE = ".course"  # inside the workspace: the course's version of each file, as last copied
+# A Jupyter config folder put first on JUPYTER_CONFIG_PATH for the student's JupyterLab only:
+# `make formgrader`, in the same environment, keeps nbgrader's instructor tools.
+STUDENT_LAB_CONFIG = REPO / "config" / "student-lab"
+# Voila's settings (voila.json) and its page template (voila/templates/nn-workbook/).
+DEMO_CONFIG = REPO / "config" / "demo"
 
 
 def _copy_atomically(src: Path, dest: Path) -> None:
@@ -44,6 +61,77 @@ def sync_workspace(lessons: Path = LESSONS, workspace: Path = WORKSPACE) -> list
     return messages
 
 
+@dataclass(frozen=True)
+class Launch:
+    """A server's command line and the environment variables it needs on top of the caller's."""
+
+    argv: list[str]
+    env: dict[str, str]
+
+    def environ(self, base: Mapping[str, str] | None = None) -> dict[str, str]:
+        """The whole environment to start it with: base (default os.environ) plus env."""
+        return {**(os.environ if base is None else base), **self.env}
+
+
+def _first_on_path(variable: str, folder: Path, base: Mapping[str, str]) -> str:
+    """The path list in `variable` with folder first (it wins over what the caller had there)."""
+    rest = [entry for entry in base.get(variable, "").split(os.pathsep) if entry]
+    return os.pathsep.join([str(folder), *rest])
+
+
+def student_lab(
+    root: Path = WORKSPACE, args: Sequence[str] = (), base: Mapping[str, str] | None = None
+) -> Launch:
+    """JupyterLab on root as `make lab` starts it: nbgrader's Assignment List, not its instructor
+    tools (formgrader, course list, Create Assignment, Validate), and no news or update pop-up."""
+    base = os.environ if base is None else base
+    argv = [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={root}"]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        argv.append("--allow-root")  # JupyterLab refuses root otherwise (containers, CI, hubs)
+    env = {"JUPYTER_CONFIG_PATH": _first_on_path("JUPYTER_CONFIG_PATH", STUDENT_LAB_CONFIG, base)}
+    return Launch([*argv, *args], env)
+
+
+def demo_server(
+    root: Path = WORKSPACE / "demos",
+    args: Sequence[str] = (),
+    base: Mapping[str, str] | None = None,
+) -> Launch:
+    """Voila serving the notebooks in root as `make demo` does: on 127.0.0.1, code hidden, nothing
+    fetched from outside the machine, only the Lab extensions Voila's page can load (widgets)."""
+    base = os.environ if base is None else base
+    argv = [sys.executable, "-m", "voila", str(root)]
+    env = {  # config/demo is both a config folder (voila.json) and a data folder (its template)
+        "JUPYTER_CONFIG_PATH": _first_on_path("JUPYTER_CONFIG_PATH", DEMO_CONFIG, base),
+        "JUPYTER_PATH": _first_on_path("JUPYTER_PATH", DEMO_CONFIG, base),
+    }
+    return Launch([*argv, *args], env)
+
+
+def _run(launch: Launch) -> int:
+    """Become the server (so Ctrl-C reaches it directly); where exec is missing, wait for it."""
+    sys.stdout.flush()
+    if os.name == "posix":
+        os.execve(launch.argv[0], launch.argv, launch.environ())
+    return subprocess.call(launch.argv, env=launch.environ())
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """`python -m utils.workspace [lab|demo] [server options...]`."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    command = args.pop(0) if args and args[0] in ("lab", "demo") else None
+    if args and command is None:
+        print(f"usage: python -m utils.workspace [lab|demo] [server options]; got {args}")
+        return 2
+    if command == "demo":  # the demos, like the lessons: new ones come in, edits stay
+        messages = sync_workspace(DEMOS, WORKSPACE / "demos") or ["workspace/demos/ is up to date."]
+    else:
+        messages = sync_workspace() or ["workspace/ is up to date."]
+    print("\n".join(messages))
+    if command is None:
+        return 0
+    return _run(demo_server(args=args) if command == "demo" else student_lab(args=args))
+
+
 if __name__ == "__main__":
-    for line in sync_workspace() or ["workspace/ is up to date."]:
-        print(line)
+    sys.exit(main())
