@@ -4,7 +4,9 @@ import numpy as np
 import pytest
 import torch
 
+import utils.checks as checks
 from utils.checks import (
+    CheckFailed,
     check_array,
     check_dtype,
     check_function,
@@ -310,11 +312,12 @@ def test_relative_error():
         relative_error(np.ones(2), np.ones(3))
 
 
-def test_passed_prints_one_line_with_a_tick(capsys):
+def test_passed_prints_one_marked_line_in_plain_text(capsys):
     passed("All visible tests of step() pass.")
     out = capsys.readouterr().out
     assert out.count("\n") == 1
-    assert "\u2714" in out and "All visible tests of step() pass." in out
+    assert out.startswith("\u2714 PASSED: All visible tests of step() pass.")
+    assert "\033" not in out  # no colour codes: plain text in a terminal, nbgrader and Voila
 
 
 def test_check_result_recurses_into_tuples_lists_and_dicts():
@@ -525,3 +528,492 @@ def test_check_real_array_takes_bool_int_and_float_arrays_and_gives_floats():
 def test_check_real_array_rejects_everything_else(got, message):
     with pytest.raises(AssertionError, match=message):
         check_real_array(got, (2,), "w")
+
+
+# ---------------------------------------------------------------- how a failure reads
+
+
+def failure_of(check, *args, **kwargs):
+    """The CheckFailed that check(*args, **kwargs) raises."""
+    with pytest.raises(CheckFailed) as failure:
+        check(*args, **kwargs)
+    return failure.value
+
+
+def test_a_failed_check_is_an_assertion_error_with_the_message_it_always_had():
+    failure = failure_of(check_shape, np.zeros((2, 3)), (3, 2), name="W")
+    assert isinstance(failure, AssertionError)
+    assert str(failure) == "W should have shape (3, 2), but has shape (2, 3)"  # the grader's text
+
+
+def test_a_failed_check_reads_as_one_block_what_was_checked_expected_got_and_a_hint():
+    failure = failure_of(
+        check_array,
+        np.array([0, 0, 0, 1, 1]),
+        np.array([0, 0, 1, 1, 1]),
+        name="step([-2, -0.5, 0, 0.5, 3])",
+        rtol=0.0,
+        atol=0.0,
+    )
+    lines = failure.report().splitlines()
+    assert lines[:6] == [
+        "\u2718 FAILED: step([-2, -0.5, 0, 0.5, 3]): wrong values",
+        "  checked:  each value, exactly",
+        "  expected: [0, 0, 1, 1, 1]",
+        "  got:      [0, 0, 0, 1, 1]",
+        "            1 of 5 values differ:",
+        "            at index (2,): expected 1, got 0",
+    ]
+    assert lines[6].startswith("  hint:     ") and len(lines) <= 9
+    assert all(len(line) <= checks.WIDTH for line in lines)
+
+
+def test_a_block_shows_at_most_three_differences_and_large_arrays_by_shape():
+    failure = failure_of(check_array, np.arange(20.0) + 1, np.arange(20.0), name="x")
+    report = failure.report()
+    assert "20 of 20 values differ:" in report and report.count("at index") == 3
+    assert "... and 17 more" in report
+    assert "expected: an array of shape (20,) and dtype float64" in report
+    assert "to within rtol=1e-07 (relative) or atol=1e-12 (absolute)" in report
+    assert "off by the same +1" in report  # the hint sees the pattern
+    assert str(failure).count("at index") == 5  # the message itself is as it was
+
+
+@pytest.mark.parametrize(
+    ("got", "expected", "hint"),
+    [
+        (np.array([-0.5, 0.25]), np.array([0.5, -0.25]), "wrong sign"),
+        (np.array([1.0, 4.0, 0.0]), np.array([0.5, 2.0, 0.0]), "2 times the expected one"),
+        (np.array([np.nan, 1.0]), np.array([0.5, 1.0]), "nan comes from 0 / 0"),
+        (np.array([np.inf, 1.0]), np.array([0.5, 1.0]), "inf comes from an overflow"),
+        (np.array([0.5001, 1.0]), np.array([0.5, 1.0]), "close, but not within the tolerance"),
+        (np.array([0.1, 0.9]), np.array([0.5, 0.3]), "work out the value at index (0,) by hand"),
+    ],
+)
+def test_a_wrong_values_hint_names_the_pattern(got, expected, hint):
+    assert hint in failure_of(check_array, got, expected).hint
+
+
+@pytest.mark.parametrize(
+    ("got", "shape", "hint"),
+    [
+        ((3, 1), (3,), "an extra axis of length 1"),
+        ((3,), (3, 1), "an axis of length 1 is missing"),
+        ((2, 3), (3, 2), "the transpose of the expected shape"),
+        ((4, 4), (4,), "broadcast to (n, n)"),
+        ((), (3,), "one number where an array is expected"),
+        ((6,), (2, 3), "arranged in another shape"),
+        ((2,), (5,), "check the axis="),
+    ],
+)
+def test_a_wrong_shape_hint_names_the_likely_slip(got, shape, hint):
+    failure = failure_of(check_shape, np.zeros(got), shape, name="out")
+    assert failure.problem == "wrong shape"
+    assert f"expected: shape {shape}" in failure.report() and hint in failure.hint
+
+
+@pytest.mark.parametrize(
+    ("check", "args"),
+    [
+        (check_array, (np.ones(3),)),
+        (check_scalar, (0.5,)),
+        (check_number, ()),
+        (check_tuple, (2,)),
+        (check_keys, (["W1"],)),
+        (check_numbers, (3,)),
+    ],
+)
+def test_none_as_an_answer_says_the_function_returned_nothing(check, args):
+    failure = failure_of(check, None, *args, name="step([-2, 0, 3])")
+    assert failure.kind == "none"
+    assert "`step` returned nothing (None)" in failure.hint
+    assert "without a `return` statement returns None" in failure.hint
+
+
+def test_none_from_an_unnamed_answer_still_explains_none():
+    failure = failure_of(check_number, None, name="the trained b")
+    assert failure.report().startswith("\u2718 FAILED: the trained b: None")
+    assert "the function returned nothing (None)" in failure.hint
+
+
+@pytest.mark.parametrize(
+    ("got", "hint"),
+    [
+        ((1.0, 2.0, 3.0), "should return exactly 2 values, separated by commas: `return w, b`"),
+        (np.array([1.0, 2.0]), "as a tuple, `return w, b`, not as one array"),
+        ({"w": 1, "b": 2}, "not a dict"),
+        (3.0, "should return 2 values"),
+    ],
+)
+def test_a_wrong_number_of_values_says_what_to_return(got, hint):
+    failure = failure_of(check_tuple, got, 2, name="perceptron_step's answer (w, b)")
+    assert hint in failure.hint
+    assert "expected: a tuple of 2 items" in failure.report()
+
+
+def test_scalar_and_number_failures_have_their_hints():
+    assert "2 times the expected value" in failure_of(check_scalar, 0.5, 0.25, name="loss").hint
+    assert "1/3 of the expected value" in failure_of(check_scalar, 1.0, 3.0).hint
+    assert "the sign is wrong" in failure_of(check_scalar, -0.5, 0.5).hint
+    assert "nan comes from" in failure_of(check_scalar, float("nan"), 0.5).hint
+    per_sample = failure_of(check_number, np.ones(4), name="b")
+    assert "got:      [1., 1., 1., 1.]" in per_sample.report()
+    assert "reduce it to one number" in per_sample.hint
+    assert "int(...)" in failure_of(check_number, 3.0, integer=True).hint
+
+
+def test_key_and_dtype_failures_have_their_hints():
+    keys = failure_of(check_keys, {"dw": 1}, ["dW"], name="grads")
+    assert "capitals included: 'dw' is not 'dW'" in keys.hint
+    assert ".astype(np.int64)" in failure_of(check_dtype, np.zeros(2), "int").hint
+    assert "strings" in failure_of(check_array, np.array(["a"]), np.array([1.0])).hint
+    assert "finite numbers" in failure_of(check_real_array, np.array([np.inf]), (1,)).report()
+
+
+def test_a_judged_case_names_the_case_and_keeps_the_inner_check():
+    def judge(x, got):
+        check_tuple(got, 2, "train's answer (w, b)")
+
+    failure = failure_of(check_judged, lambda x: None, judge, [(1,)], "train")
+    assert str(failure).startswith("train (case 1): train's answer (w, b) should be a tuple")
+    assert failure.report().startswith("\u2718 FAILED: train (case 1): train's answer (w, b)")
+    assert "`train` returned nothing" in failure.hint
+
+
+def test_a_plain_judge_assertion_becomes_the_headline():
+    def judge(x, got):
+        if got <= 1:  # (a plain assert here would get pytest's rewritten message)
+            raise AssertionError("accuracy 50 %; at least 85 % is needed")
+
+    failure = failure_of(check_judged, lambda x: 0, judge, [(1,)], "train")
+    assert str(failure) == "train (case 1): accuracy 50 %; at least 85 % is needed"
+    assert (
+        failure.report() == "\u2718 FAILED: train (case 1): accuracy 50 %; at least 85 % is needed"
+    )
+
+
+def ascii_stdout(monkeypatch):
+    """sys.stdout replaced by one that can only write ASCII; what it got is returned by read()."""
+    import io
+
+    buffer = io.BytesIO()
+    stream = io.TextIOWrapper(buffer, encoding="ascii")
+    monkeypatch.setattr("sys.stdout", stream)
+
+    def read():
+        stream.flush()
+        return buffer.getvalue().decode("ascii")
+
+    return read
+
+
+def test_marks_fall_back_to_plain_ascii_where_the_output_cannot_show_them(monkeypatch):
+    passed("reset the count")
+    read = ascii_stdout(monkeypatch)
+    passed("step works")
+    assert read() == "PASSED: step works\n"
+    assert failure_of(check_scalar, 1.0, 2.0).report().startswith("FAILED: result: wrong value")
+
+
+def test_passed_counts_the_checks_that_passed_before_it(capsys):
+    passed("reset")
+    check_array(np.ones(2), np.ones(2))
+    check_result((np.ones(2), {"b": 0.5}), (np.ones(2), {"b": 0.5}))  # one check, many inside
+    with pytest.raises(CheckFailed):
+        check_scalar(1.0, 2.0)  # a failure does not count
+    passed("both pass")
+    passed("again")
+    out = capsys.readouterr().out.splitlines()
+    assert out[1:] == ["\u2714 PASSED: both pass (2 checks)", "\u2714 PASSED: again"]
+
+
+# ---------------------------------------------------------------- plain Python
+
+
+def run_python(code):
+    """Run code in a new Python; its stderr."""
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 1
+    return done.stderr
+
+
+def test_in_plain_python_a_failure_is_an_ordinary_exception_with_its_hint():
+    err = run_python(
+        "import numpy as np, utils.checks\n"
+        "utils.checks.check_array(None, np.ones(3), name='step([-2, 0, 3])')\n"
+    )
+    assert "utils.checks.CheckFailed: step([-2, 0, 3]) should be a numpy array, but got" in err
+    assert err.count("checks.py") == 1  # one frame of utils/checks.py, not one per inner check
+    assert err.rstrip().splitlines()[-1].startswith("hint: `step` returned nothing (None).")
+
+
+def test_in_plain_python_an_unwritten_exercise_keeps_its_error_with_a_note():
+    err = run_python(
+        "import numpy as np, utils.checks\n"
+        "def sigmoid(z):\n"
+        "    raise NotImplementedError()\n"
+        "utils.checks.check_function(sigmoid, np.tanh, [(np.ones(2),)], 'sigmoid')\n"
+    )
+    assert "\nNotImplementedError\n" in err
+    assert "NOT DONE YET: `sigmoid` is not written yet" in err
+    assert "replace `raise NotImplementedError()` in the cell defining `sigmoid`" in err
+
+
+# ---------------------------------------------------------------- in IPython
+
+
+@pytest.fixture
+def shell(monkeypatch):
+    """An IPython shell with the handler of utils.checks, as a notebook's kernel has it."""
+    from IPython.core.interactiveshell import InteractiveShell
+    from traitlets.config import Config
+
+    if InteractiveShell.initialized():
+        pytest.skip("another IPython shell is running in this process")
+    config = Config()
+    config.HistoryManager.enabled = False
+    ipython = InteractiveShell.instance(config=config, colors="nocolor")
+    checks._install()
+    monkeypatch.setattr(checks, "FULL_TRACEBACKS", False)
+    try:
+        yield ipython
+    finally:
+        InteractiveShell.clear_instance()
+
+
+def run_cells(shell, capsys, *cells):
+    """Run the cells in the shell; what the last one printed and the error it raised."""
+    for code in cells:
+        capsys.readouterr()
+        result = shell.run_cell(code, store_history=True)
+    return capsys.readouterr().out, result.error_before_exec or result.error_in_exec
+
+
+SETUP = "import numpy as np\nimport utils\nutils.checks.check_scalar(1, 1)"
+STEP_TESTS = (
+    "z = np.array([-2.0, -0.5, 0.0, 0.5, 3.0])\n"
+    "utils.checks.check_array(\n"
+    '    step(z), np.array([0, 0, 1, 1, 1]), name="step([-2, -0.5, 0, 0.5, 3])", rtol=0, atol=0\n'
+    ")\n"
+    'utils.checks.passed("step works on the visible examples")\n'
+)
+
+
+def test_in_ipython_a_failed_check_is_one_block_without_internal_frames(shell, capsys):
+    out, error = run_cells(
+        shell, capsys, SETUP, "def step(z):\n    return (z > 0).astype(int)", STEP_TESTS
+    )
+    assert isinstance(error, CheckFailed)
+    assert out.startswith("\u2718 FAILED: step([-2, -0.5, 0, 0.5, 3]): wrong values\n")
+    assert "checks.py" not in out and "Traceback" not in out and "-->" not in out
+    assert "expected: [0, 0, 1, 1, 1]\n  got:      [0, 0, 0, 1, 1]\n" in out
+
+
+def test_in_ipython_a_passing_cell_ends_with_one_marked_line(shell, capsys):
+    out, error = run_cells(
+        shell, capsys, SETUP, "def step(z):\n    return (z >= 0).astype(int)", STEP_TESTS
+    )
+    assert error is None
+    assert out == "\u2714 PASSED: step works on the visible examples (1 check)\n"
+
+
+def test_in_ipython_an_untouched_exercise_says_which_and_what_to_write(shell, capsys):
+    stub = 'def step(z):\n    """Doc."""\n    # YOUR CODE HERE\n    raise NotImplementedError()'
+    out, error = run_cells(shell, capsys, SETUP, stub, STEP_TESTS)
+    assert type(error) is NotImplementedError
+    assert out.splitlines() == [
+        "\u2718 NOT DONE YET: `step` is not written yet (it still raises NotImplementedError)",
+        "  hint:     replace `raise NotImplementedError()` in the cell defining `step` with your code,",
+        "            run that cell, then run this one again.",
+    ]
+
+
+def test_in_ipython_an_unwritten_helper_names_its_caller(shell, capsys):
+    cells = ("def step(z):\n    raise NotImplementedError()", "def train(z):\n    return step(z)")
+    out, _ = run_cells(shell, capsys, SETUP, *cells, "train(1)")
+    assert "NOT DONE YET: `step` is not written yet" in out and "used by:  train" in out
+
+
+def test_in_ipython_an_unwritten_cell_says_so(shell, capsys):
+    out, _ = run_cells(shell, capsys, SETUP, "# YOUR CODE HERE\nraise NotImplementedError()")
+    assert out.startswith("\u2718 NOT DONE YET: this cell still raises NotImplementedError\n")
+
+
+def test_in_ipython_none_returned_to_a_check_names_the_function(shell, capsys):
+    cells = ("def output(X, w, b):\n    print(X @ w + b >= 0)", "X = np.ones((3, 2))")
+    check = "utils.checks.check_array(output(X, np.ones(2), -1.0), np.ones(3), name='3 students')"
+    out, error = run_cells(shell, capsys, SETUP, *cells, check)
+    assert isinstance(error, CheckFailed)
+    assert "FAILED: 3 students: None" in out and "got:      None" in out
+    assert "`output` returned nothing (None)" in out and "checks.py" not in out
+
+
+def test_in_ipython_an_if_on_an_array_gets_the_elementwise_fix(shell, capsys):
+    cells = ("def step(z):\n    if z >= 0:\n        return 1\n    return 0", STEP_TESTS)
+    out, error = run_cells(shell, capsys, SETUP, *cells)
+    assert isinstance(error, ValueError)
+    assert out.startswith("\u2718 ERROR in step: a whole array used as one True / False\n")
+    assert ", line 2, in step: if z >= 0:" in out  # where, in the student's own code
+    flat = " ".join(out.split())
+    assert "use `np.where(z >= 0, 1, 0)` or `(z >= 0).astype(int)` instead of `if z >= 0:`" in flat
+    assert "checks.py" not in out and "Traceback" not in out
+
+
+@pytest.mark.parametrize(
+    ("line", "fix"),
+    [
+        ("return max(0, z)", "np.maximum(0, z)"),
+        ("return 1 if z > 0 and z < 5 else 0", "use `&`, `|` and `~`"),
+    ],
+)
+def test_in_ipython_other_truth_value_slips_get_their_fix(shell, capsys, line, fix):
+    out, _ = run_cells(shell, capsys, SETUP, f"def f(z):\n    {line}", "f(np.ones(3))")
+    assert fix in " ".join(out.split())
+
+
+def test_in_ipython_a_matmul_mismatch_shows_the_shapes(shell, capsys):
+    cells = ("def output(X, w, b):\n    return (w @ X + b >= 0).astype(int)", "X = np.ones((3, 2))")
+    out, error = run_cells(shell, capsys, SETUP, *cells, "output(X, np.ones(2), -1.0)")
+    assert isinstance(error, ValueError) and str(error).startswith("matmul:")
+    assert out.startswith("\u2718 ERROR in output: the shapes of a matrix product do not fit\n")
+    assert "shapes:   w has shape (2,), X has shape (3, 2)" in out
+    assert "(X @ w, not w @ X)" in out
+
+
+def test_in_ipython_np_dot_and_broadcasting_mismatches_are_explained(shell, capsys):
+    dot, _ = run_cells(shell, capsys, SETUP, "A = np.ones((2, 3))\nA.dot(A)")
+    assert "shapes of a matrix product" in dot and "A has shape (2, 3)" in dot
+    broadcast, _ = run_cells(shell, capsys, SETUP, "np.ones((4, 3)) + np.ones(4)")
+    assert "ERROR: arrays whose shapes do not broadcast" in broadcast
+
+
+@pytest.mark.parametrize(
+    ("body", "headline", "hint"),
+    [
+        ("w = w + lr", "`perceptron_step` returned None, so there is nothing to unpack into w_new,"
+         " b_new", "`return w_new, b_new`"),
+        ("return w, b, lr", "`perceptron_step` returned more than 2 values, but this line unpacks 2"
+         " into w_new, b_new", "return exactly 2 values"),
+        ("return (w,)", "`perceptron_step` returned 1 values, but this line unpacks 2",
+         "return exactly 2 values"),
+        ("return 1.5", "`perceptron_step` returned one float, not 2 values", "return all 2 values"),
+    ],
+)  # fmt: skip
+def test_in_ipython_a_wrong_number_of_values_to_unpack_is_explained(
+    shell, capsys, body, headline, hint
+):
+    fn = f"def perceptron_step(X, y, w, b, lr):\n    {body}"
+    call = "w_new, b_new = perceptron_step(np.ones((2, 2)), np.ones(2), np.ones(2), -4.0, 0.5)"
+    out, error = run_cells(shell, capsys, SETUP, fn, call)
+    assert isinstance(error, (TypeError, ValueError))
+    assert out.startswith(f"\u2718 ERROR: {headline}")
+    assert hint in " ".join(out.split())
+
+
+def test_in_ipython_a_none_on_a_line_is_explained(shell, capsys):
+    out, _ = run_cells(shell, capsys, SETUP, "def f():\n    pass", "f().shape")
+    assert "a value on this line is None" in out and "without a `return`" in out
+
+
+def test_in_ipython_a_visible_assert_is_one_block(shell, capsys):
+    cell = "accuracy = 0.5\nassert accuracy >= 0.85, f'{accuracy:.0%} correct; 85 % needed'"
+    out, error = run_cells(shell, capsys, SETUP, cell)
+    assert type(error) is AssertionError
+    assert out.splitlines()[:2] == [
+        "\u2718 FAILED: 50% correct; 85 % needed",
+        "  checked:  accuracy >= 0.85",
+    ]
+    assert "Traceback" not in out
+
+
+def test_in_ipython_other_errors_keep_their_traceback_less_our_frames(shell, capsys):
+    cell = "def f(x):\n    return x[10]\nutils.checks.check_function(f, lambda x: x, [(np.ones(3),)], 'f')"
+    out, error = run_cells(shell, capsys, SETUP, cell)
+    assert isinstance(error, IndexError)
+    assert "Traceback" in out and "return x[10]" in out and "IndexError: index 10" in out
+    assert "checks.py" not in out and "_called" not in out
+
+
+def test_in_ipython_errors_outside_the_notebooks_code_are_shown_as_ipython_does(shell, capsys):
+    out, error = run_cells(shell, capsys, SETUP, "utils.checks.check_dtype(np.ones(2), 'real')")
+    assert isinstance(error, ValueError) and "Traceback" in out and "kind must be one of" in out
+    syntax, error = run_cells(shell, capsys, SETUP, "def g(:\n    pass")
+    assert isinstance(error, SyntaxError) and "SyntaxError" in syntax
+
+
+def test_in_ipython_full_tracebacks_can_be_asked_for(shell, capsys, monkeypatch):
+    monkeypatch.setattr(checks, "FULL_TRACEBACKS", True)
+    out, _ = run_cells(shell, capsys, SETUP, "utils.checks.check_array(None, np.ones(2))")
+    assert "checks.py" in out and "Traceback" in out
+
+
+def test_in_ipython_another_registered_handler_is_left_alone(shell, capsys):
+    shell.set_custom_exc((ValueError,), lambda *args, **kwargs: print("theirs"))
+    shell._utils_checks = False
+    checks._install()
+    assert shell.custom_exceptions == (ValueError,)
+
+
+# ---------------------------------------------------------------- in a notebook's kernel
+
+
+def lesson_cell(notebook, grade_id):
+    """A cell of a notebook by its nbgrader grade_id."""
+    return next(
+        c for c in notebook.cells if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id
+    )
+
+
+def test_in_a_kernel_the_lessons_tests_fail_in_one_block_and_still_score_zero():
+    """Lesson 01's own cells, run by nbclient as nbgrader runs them: each failing test cell has
+    an error output (ename, evalue) with no utils/checks.py frame, and nbgrader scores it 0."""
+    import copy
+
+    import nbformat
+    from nbclient import NotebookClient
+    from nbgrader.utils import determine_grade
+
+    from grading.course import REPO
+
+    lesson = nbformat.read(REPO / "lessons/01-perceptron/perceptron.ipynb", as_version=4)
+    tests = lesson_cell(lesson, "step-tests")
+    answers = {
+        "untouched": lesson_cell(lesson, "step").source,
+        "wrong": "def step(z):\n    return (np.asarray(z) > 0).astype(np.int64)",
+        "if": "def step(z):\n    if z >= 0:\n        return 1\n    return 0",
+        "none": "def step(z):\n    print((z >= 0).astype(int))",
+        "right": "def step(z):\n    return (np.asarray(z) >= 0).astype(np.int64)",
+    }
+    notebook = nbformat.v4.new_notebook(metadata=lesson.metadata)
+    notebook.cells = [nbformat.v4.new_code_cell("import numpy as np\n\nimport utils")]
+    for code in answers.values():
+        notebook.cells += [nbformat.v4.new_code_cell(code), copy.deepcopy(tests)]
+    NotebookClient(
+        notebook,
+        timeout=120,
+        kernel_name="python3",
+        allow_errors=True,
+        resources={"metadata": {"path": str(REPO)}},
+    ).execute()
+    ran = dict(zip(answers, notebook.cells[2::2], strict=True))
+    expected = {
+        "untouched": ("NotImplementedError", "NOT DONE YET: `step` is not written yet"),
+        "wrong": ("CheckFailed", "FAILED: step([-2, -0.5, 0, 0.5, 3]): wrong values"),
+        "if": ("ValueError", "ERROR in step: a whole array used as one True / False"),
+        "none": ("CheckFailed", "FAILED: step([-2, -0.5, 0, 0.5, 3]): None"),
+    }
+    for case, (ename, headline) in expected.items():
+        errors = [o for o in ran[case].outputs if o.output_type == "error"]
+        assert len(errors) == 1, case
+        text = "\n".join(errors[0].traceback)
+        assert errors[0].ename == ename and errors[0].evalue is not None, case
+        assert text.startswith(f"\u2718 {headline}"), (case, text)
+        assert "checks.py" not in text and "Traceback" not in text and "\033[" not in text, case
+        assert determine_grade(ran[case]) == (0, 1.0), case
+    outputs = ran["right"].outputs
+    assert [o.output_type for o in outputs] == ["stream"]
+    assert outputs[0].text == "\u2714 PASSED: step works on the visible examples (2 checks)\n"
+    assert determine_grade(ran["right"]) == (1.0, 1.0)
