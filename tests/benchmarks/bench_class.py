@@ -21,7 +21,6 @@ import argparse
 import json
 import os
 import re
-import resource
 import statistics
 import sys
 import tempfile
@@ -53,15 +52,16 @@ Row = tuple[str, str, str]
 
 @dataclass
 class Lesson:
-    """One lesson's grading run: its results, wall time, workers, each student's kind, and how
-    many cores other work on the machine used meanwhile (on average)."""
+    """One lesson's grading run: its results, wall time, workers, each student's kind, and the
+    machine's load average just before it (other work; a sandbox's CPU time can't be told
+    apart from another process's, so nothing is measured during the run)."""
 
     lesson: str
     results: list[dict]
     wall: float
     jobs: int
     kinds: dict[str, str]
-    others: float
+    load: float
 
 
 # ---------------------------------------------------------------- the class
@@ -131,31 +131,14 @@ def write_class(lesson: str, folder: Path, students: int) -> dict[str, str]:
 # ---------------------------------------------------------------- grading
 
 
-def machine_cpu() -> float:
-    """CPU seconds all processes on this machine have used since it started (/proc/stat)."""
-    user, nice, system, _idle, _wait, irq, softirq = Path("/proc/stat").read_text().split()[1:8]
-    ticks = sum(int(v) for v in (user, nice, system, irq, softirq))
-    return ticks / os.sysconf("SC_CLK_TCK")
-
-
-def own_cpu() -> float:
-    """CPU seconds of this process and its ended children (the workers and their sandboxes)."""
-    usages = (
-        resource.getrusage(resource.RUSAGE_SELF),
-        resource.getrusage(resource.RUSAGE_CHILDREN),
-    )
-    return sum(usage.ru_utime + usage.ru_stime for usage in usages)
-
-
 def grade(lesson: str, students: int, jobs: int) -> Lesson:
     """Grade a fresh class of the lesson with `jobs` workers; wall time of the whole batch."""
     data = full_mnist() if uses_mnist(lesson) else None
     with tempfile.TemporaryDirectory() as tmp:
         kinds = write_class(lesson, Path(tmp), students)
-        machine, own = machine_cpu(), own_cpu()
+        load = os.getloadavg()[0]
         wall, results = grade_class(lesson, Path(tmp), jobs, data)
-        others = max(0.0, machine_cpu() - machine - (own_cpu() - own)) / wall
-    return Lesson(lesson, results, wall, jobs, kinds, others)
+    return Lesson(lesson, results, wall, jobs, kinds, load)
 
 
 def ran(run: Lesson) -> list[float]:
@@ -185,8 +168,8 @@ def class_wall(run: Lesson, size: int) -> float:
 
 
 def busy(run: Lesson) -> str:
-    """How busy the machine was with other work during the run."""
-    return f"other work used {run.others:.1f} of {os.cpu_count()} cores"
+    """How busy the machine was with other work when the run began."""
+    return f"load {run.load:.1f} on {os.cpu_count()} cores before it"
 
 
 def lesson_row(run: Lesson, size: int) -> Row:
@@ -227,7 +210,7 @@ def scaling_row(one: Lesson, two: Lesson, size: int) -> Row:
     agree = "identical" if same_grades(one, two) else "DIFFERENT"
     what = (f"{PREFIX}{size}, {one.lesson}, first {n} students: -j 2 speed-up over -j 1 "
             f"({one.wall:.0f} s / {two.wall:.0f} s wall; grades {agree}; {busy(one)} at -j 1, "
-            f"{two.others:.1f} at -j 2)")  # fmt: skip
+            f"{two.load:.1f} at -j 2)")  # fmt: skip
     return what, f"{one.wall / two.wall:.2f}x", "(reference)"
 
 
