@@ -37,8 +37,10 @@ def pipeline_hash() -> str:
     digest = hashlib.sha256(VERSION.encode())
     for path in sorted(Path(__file__).parent.rglob("*.py")):
         digest.update(path.read_bytes())
-    for name in ("checks.py", "grading_mode.py", "mnist.py", "training.py"):  # what grading uses
+    for name in ("grading_mode.py", "mnist.py", "training.py"):  # what grading uses, and checks
         digest.update((REPO / "utils" / name).read_bytes())
+    for path in sorted((REPO / "utils" / "checks").glob("*.py")):
+        digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 
 

@@ -746,7 +746,7 @@ def test_in_plain_python_a_failure_is_an_ordinary_exception_with_its_hint():
         "utils.checks.check_array(None, np.ones(3), name='step([-2, 0, 3])')\n"
     )
     assert "utils.checks.CheckFailed: step([-2, 0, 3]) should be a numpy array, but got" in err
-    assert err.count("checks.py") == 1  # one frame of utils/checks.py, not one per inner check
+    assert err.count("utils/checks/") == 1  # one frame of utils/checks/, not one per inner check
     assert err.rstrip().splitlines()[-1].startswith("hint: `step` returned nothing (None).")
 
 
@@ -776,7 +776,7 @@ def shell(monkeypatch):
     config = Config()
     config.HistoryManager.enabled = False
     ipython = InteractiveShell.instance(config=config, colors="nocolor")
-    checks._install()
+    checks.install()
     monkeypatch.setattr(checks, "FULL_TRACEBACKS", False)
     try:
         yield ipython
@@ -808,7 +808,7 @@ def test_in_ipython_a_failed_check_is_one_block_without_internal_frames(shell, c
     )
     assert isinstance(error, CheckFailed)
     assert out.startswith("\u2718 FAILED: step([-2, -0.5, 0, 0.5, 3]): wrong values\n")
-    assert "checks.py" not in out and "Traceback" not in out and "-->" not in out
+    assert "utils/checks/" not in out and "Traceback" not in out and "-->" not in out
     assert "expected: [0, 0, 1, 1, 1]\n  got:      [0, 0, 0, 1, 1]\n" in out
 
 
@@ -848,7 +848,7 @@ def test_in_ipython_none_returned_to_a_check_names_the_function(shell, capsys):
     out, error = run_cells(shell, capsys, SETUP, *cells, check)
     assert isinstance(error, CheckFailed)
     assert "FAILED: 3 students: None" in out and "got:      None" in out
-    assert "`output` returned nothing (None)" in out and "checks.py" not in out
+    assert "`output` returned nothing (None)" in out and "utils/checks/" not in out
 
 
 def test_in_ipython_an_if_on_an_array_gets_the_elementwise_fix(shell, capsys):
@@ -859,7 +859,7 @@ def test_in_ipython_an_if_on_an_array_gets_the_elementwise_fix(shell, capsys):
     assert ", line 2, in step: if z >= 0:" in out  # where, in the student's own code
     flat = " ".join(out.split())
     assert "use `np.where(z >= 0, 1, 0)` or `(z >= 0).astype(int)` instead of `if z >= 0:`" in flat
-    assert "checks.py" not in out and "Traceback" not in out
+    assert "utils/checks/" not in out and "Traceback" not in out
 
 
 @pytest.mark.parametrize(
@@ -934,7 +934,7 @@ def test_in_ipython_other_errors_keep_their_traceback_less_our_frames(shell, cap
     out, error = run_cells(shell, capsys, SETUP, cell)
     assert isinstance(error, IndexError)
     assert "Traceback" in out and "return x[10]" in out and "IndexError: index 10" in out
-    assert "checks.py" not in out and "_called" not in out
+    assert "utils/checks/" not in out and "_called" not in out
 
 
 def test_in_ipython_errors_outside_the_notebooks_code_are_shown_as_ipython_does(shell, capsys):
@@ -947,13 +947,13 @@ def test_in_ipython_errors_outside_the_notebooks_code_are_shown_as_ipython_does(
 def test_in_ipython_full_tracebacks_can_be_asked_for(shell, capsys, monkeypatch):
     monkeypatch.setattr(checks, "FULL_TRACEBACKS", True)
     out, _ = run_cells(shell, capsys, SETUP, "utils.checks.check_array(None, np.ones(2))")
-    assert "checks.py" in out and "Traceback" in out
+    assert "utils/checks/" in out and "Traceback" in out
 
 
 def test_in_ipython_another_registered_handler_is_left_alone(shell, capsys):
     shell.set_custom_exc((ValueError,), lambda *args, **kwargs: print("theirs"))
     shell._utils_checks = False
-    checks._install()
+    checks.install()
     assert shell.custom_exceptions == (ValueError,)
 
 
@@ -969,7 +969,7 @@ def lesson_cell(notebook, grade_id):
 
 def test_in_a_kernel_the_lessons_tests_fail_in_one_block_and_still_score_zero():
     """Lesson 01's own cells, run by nbclient as nbgrader runs them: each failing test cell has
-    an error output (ename, evalue) with no utils/checks.py frame, and nbgrader scores it 0."""
+    an error output (ename, evalue) with no utils/checks/ frame, and nbgrader scores it 0."""
     import copy
 
     import nbformat
@@ -1011,7 +1011,7 @@ def test_in_a_kernel_the_lessons_tests_fail_in_one_block_and_still_score_zero():
         text = "\n".join(errors[0].traceback)
         assert errors[0].ename == ename and errors[0].evalue is not None, case
         assert text.startswith(f"\u2718 {headline}"), (case, text)
-        assert "checks.py" not in text and "Traceback" not in text and "\033[" not in text, case
+        assert "utils/checks/" not in text and "Traceback" not in text and "\033[" not in text, case
         assert determine_grade(ran[case]) == (0, 1.0), case
     outputs = ran["right"].outputs
     assert [o.output_type for o in outputs] == ["stream"]

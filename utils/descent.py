@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ._explorer import Explorer, figure_png
-from .checks import _describe
+from .checks.failure import describe
 from .style import PALETTE, is_projector
 
 if TYPE_CHECKING:
@@ -43,7 +43,7 @@ _START = (-2.0, 2.5)
 def _number(value: object, name: str, positive: bool = False) -> float:
     """value as a finite float (a positive one if asked), or a TypeError/ValueError naming it."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a number, got {_describe(value)}")
+        raise TypeError(f"{name} must be a number, got {describe(value)}")
     value = float(value)
     if not math.isfinite(value) or (positive and value <= 0):
         need = "a finite number > 0" if positive else "a finite number"
@@ -54,7 +54,7 @@ def _number(value: object, name: str, positive: bool = False) -> float:
 def _count(value: object, name: str, low: int = 1, high: int | None = None) -> int:
     """value as an int in [low, high], or a TypeError/ValueError naming it."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be an int, got {_describe(value)}")
+        raise TypeError(f"{name} must be an int, got {describe(value)}")
     if value < low or (high is not None and value > high):
         upper = f" and <= {high}" if high is not None else ""
         raise ValueError(f"{name} must be >= {low}{upper}, got {value}")
@@ -66,9 +66,9 @@ def _pair(value: object, name: str) -> np.ndarray:
     try:
         array = np.asarray(value, dtype=np.float64)
     except (TypeError, ValueError):
-        raise ValueError(f"{name} must be two finite numbers, got {_describe(value)}") from None
+        raise ValueError(f"{name} must be two finite numbers, got {describe(value)}") from None
     if array.shape != (2,) or not np.all(np.isfinite(array)):
-        raise ValueError(f"{name} must be two finite numbers, got {_describe(array)}")
+        raise ValueError(f"{name} must be two finite numbers, got {describe(array)}")
     return array
 
 
@@ -78,10 +78,10 @@ def _hessian(value: object) -> np.ndarray:
         H = np.asarray(value, dtype=np.float64)
     except (TypeError, ValueError):
         raise ValueError(
-            f"hessian must be a 2x2 matrix of numbers, got {_describe(value)}"
+            f"hessian must be a 2x2 matrix of numbers, got {describe(value)}"
         ) from None
     if H.shape != (2, 2) or not np.all(np.isfinite(H)):
-        raise ValueError(f"hessian must be a finite 2x2 matrix, got {_describe(H)}")
+        raise ValueError(f"hessian must be a finite 2x2 matrix, got {describe(H)}")
     if not np.allclose(H, H.T) or np.linalg.eigvalsh(H)[0] <= 0:
         raise ValueError(
             f"hessian must be symmetric with positive curvatures (eigenvalues), got {H.tolist()}"
@@ -329,9 +329,9 @@ def _data(X: object, y: object) -> tuple[np.ndarray, np.ndarray]:
     """X as float64 (n, d) and y as float64 (n,), or a ValueError naming the shapes."""
     X, y = np.asarray(X), np.asarray(y)
     if X.ndim != 2 or X.dtype.kind not in "biuf" or len(X) == 0:
-        raise ValueError(f"X must be a numeric array of shape (n, d), got {_describe(X)}")
+        raise ValueError(f"X must be a numeric array of shape (n, d), got {describe(X)}")
     if y.shape != (len(X),) or y.dtype.kind not in "biuf":
-        raise ValueError(f"y must be numbers of shape ({len(X)},) to match X, got {_describe(y)}")
+        raise ValueError(f"y must be numbers of shape ({len(X)},) to match X, got {describe(y)}")
     return X.astype(np.float64), y.astype(np.float64)
 
 
@@ -355,7 +355,7 @@ def compare_batch_sizes(
     """
     if not callable(gradients) or not callable(loss):
         raise TypeError(
-            f"gradients and loss must be functions, got {_describe(gradients)} and {_describe(loss)}"
+            f"gradients and loss must be functions, got {describe(gradients)} and {describe(loss)}"
         )
     X, y = _data(X, y)
     n, d = X.shape
@@ -364,7 +364,7 @@ def compare_batch_sizes(
     if batch_sizes is None:
         batch_sizes = {"batch": n, "mini-batch": min(16, n), "stochastic": 1}
     if not isinstance(batch_sizes, Mapping) or not batch_sizes:
-        raise TypeError(f"batch_sizes must be a dict name -> size, got {_describe(batch_sizes)}")
+        raise TypeError(f"batch_sizes must be a dict name -> size, got {describe(batch_sizes)}")
     sizes = {
         str(name): _count(size, f"batch_sizes[{name!r}]", 1, n)
         for name, size in batch_sizes.items()

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, NamedTuple
 import numpy as np
 
 from ._explorer import Explorer, figure_png
-from .checks import _describe, _to_numpy
+from .checks.failure import describe, to_numpy
 from .plots import _class_color, _points
 from .style import PALETTE, is_projector
 
@@ -32,7 +32,7 @@ def _mean_log_loss(scores: np.ndarray, y: np.ndarray) -> np.ndarray:
 def _positive_number(value: object, name: str) -> float:
     """value as a float > 0, or a clear error naming the argument."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a number > 0, got {_describe(value)}")
+        raise TypeError(f"{name} must be a number > 0, got {describe(value)}")
     if not (math.isfinite(value) and value > 0):
         raise ValueError(f"{name} must be a finite number > 0, got {value!r}")
     return float(value)
@@ -51,10 +51,10 @@ def _angles(angles: object) -> np.ndarray:
     """The angles in degrees as a 1-D float64 array of at least two finite values."""
     if angles is None:
         return np.linspace(0.0, 360.0, 721)
-    values = np.asarray(_to_numpy(angles))
+    values = np.asarray(to_numpy(angles))
     if values.ndim != 1 or values.size < 2 or values.dtype.kind not in "iuf":
         raise ValueError(
-            f"angles must be a 1-D array of at least 2 numbers, got {_describe(values)}"
+            f"angles must be a 1-D array of at least 2 numbers, got {describe(values)}"
         )
     if not np.all(np.isfinite(values)):
         raise ValueError("angles must be finite numbers (degrees); got nan or inf")
@@ -65,9 +65,9 @@ def _pivot(pivot: object, X: np.ndarray) -> np.ndarray:
     """The point the line turns around: the mean of X by default."""
     if pivot is None:
         return X.mean(axis=0)
-    point = np.asarray(_to_numpy(pivot))
+    point = np.asarray(to_numpy(pivot))
     if point.shape != (2,) or point.dtype.kind not in "iuf" or not np.all(np.isfinite(point)):
-        raise ValueError(f"pivot must be two finite numbers (x1, x2), got {_describe(point)}")
+        raise ValueError(f"pivot must be two finite numbers (x1, x2), got {describe(point)}")
     return point.astype(np.float64)
 
 
@@ -135,7 +135,7 @@ def plot_mistakes_vs_log_loss(
 def _probability(p: object) -> float:
     """p as a float in (0, 1], or a clear error."""
     if isinstance(p, bool) or not isinstance(p, numbers.Real):
-        raise TypeError(f"p must be a number in (0, 1], got {_describe(p)}")
+        raise TypeError(f"p must be a number in (0, 1], got {describe(p)}")
     if not 0 < p <= 1:
         raise ValueError(f"p must lie in (0, 1] (the log error of p = 0 is infinite), got {p!r}")
     return float(p)

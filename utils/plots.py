@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .checks import _describe, _to_numpy
+from .checks.failure import describe, to_numpy
 from .style import CLASS_COLORS
 
 if TYPE_CHECKING:
@@ -38,9 +38,9 @@ def _class_color(label: int) -> str:
 
 def _points(X: object, y: object) -> tuple[np.ndarray, np.ndarray]:
     """X as float64 of shape (n, 2) and y as int64 labels of shape (n,), or a clear ValueError."""
-    X, y = np.asarray(_to_numpy(X)), np.asarray(_to_numpy(y))
+    X, y = np.asarray(to_numpy(X)), np.asarray(to_numpy(y))
     if X.ndim != 2 or X.shape[1] != 2 or X.dtype.kind not in "biuf":
-        raise ValueError(f"X must be a numeric array of shape (n, 2), got {_describe(X)}")
+        raise ValueError(f"X must be a numeric array of shape (n, 2), got {describe(X)}")
     if y.shape != (len(X),):
         raise ValueError(f"y must have shape ({len(X)},) to match X {X.shape}, got shape {y.shape}")
     if y.dtype.kind not in "biuf" or np.any(y < 0) or np.any(y != np.round(y)):
@@ -72,7 +72,7 @@ def plot_points(X: object, y: object, ax: Axes | None = None) -> Axes:
 
 def _weights(w: object, b: object) -> tuple[np.ndarray, float]:
     """w as the two floats (w1, w2) and b as one float, or a clear ValueError."""
-    w, b = np.asarray(_to_numpy(w), dtype=float), np.asarray(_to_numpy(b), dtype=float)
+    w, b = np.asarray(to_numpy(w), dtype=float), np.asarray(to_numpy(b), dtype=float)
     if w.size != 2:
         raise ValueError(f"w must hold two numbers (w1, w2), got shape {w.shape}")
     if b.size != 1:
@@ -122,13 +122,13 @@ def _predicted_labels(predict: Callable | object, X: np.ndarray) -> np.ndarray:
     if hasattr(predict, "parameters"):
         outputs = _module_outputs(predict, X)
     else:
-        outputs = np.asarray(_to_numpy(predict(X)))
+        outputs = np.asarray(to_numpy(predict(X)))
     m = len(X)
     shape_ok = outputs.ndim in (1, 2) and outputs.shape[0] == m and outputs.size > 0
     if outputs.dtype.kind not in "biuf" or not shape_ok:
         raise ValueError(
             f"predict was given X of shape {X.shape} and must return {m} values, shape ({m},), "
-            f"({m}, 1) or ({m}, k); it returned {_describe(outputs)}"
+            f"({m}, 1) or ({m}, k); it returned {describe(outputs)}"
         )
     if outputs.ndim == 2 and outputs.shape[1] != 1:
         return outputs.argmax(axis=1)
@@ -174,11 +174,11 @@ def plot_decision_boundary(
 
 def _curve(fn: Callable, x: np.ndarray, what: str) -> np.ndarray:
     """fn(x), checked to be one number for each of the inputs x."""
-    values = np.asarray(_to_numpy(fn(x)))
+    values = np.asarray(to_numpy(fn(x)))
     if values.shape != x.shape:
         raise ValueError(
             f"{what} must return one value per input: given shape {x.shape}, it returned "
-            f"{_describe(values)}"
+            f"{describe(values)}"
         )
     return values
 
@@ -239,9 +239,9 @@ def plot_activations(
 def _loss_values(losses: Iterable) -> np.ndarray:
     """losses (numbers, numpy scalars or 0-d tensors) as a 1-D float array."""
     try:
-        values = np.array([float(_to_numpy(loss)) for loss in losses])
+        values = np.array([float(to_numpy(loss)) for loss in losses])
     except (TypeError, ValueError) as error:
-        raise TypeError(f"losses must be a sequence of numbers, got {_describe(losses)}") from error
+        raise TypeError(f"losses must be a sequence of numbers, got {describe(losses)}") from error
     if values.size == 0:
         raise ValueError("losses is empty: record at least one loss")
     return values

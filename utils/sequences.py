@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ._explorer import Blitter, Explorer
-from .checks import _describe, _to_numpy
+from .checks.failure import describe, to_numpy
 from .style import PALETTE, is_projector
 
 if TYPE_CHECKING:
@@ -37,9 +37,9 @@ def _number(value: object, name: str) -> float:
 
 def _series(values: object, name: str) -> np.ndarray:
     """values as a 1-d float64 array, or a ValueError naming the argument."""
-    array = np.asarray(_to_numpy(values))
+    array = np.asarray(to_numpy(values))
     if array.ndim != 1 or array.dtype.kind not in "biuf" or len(array) == 0:
-        raise ValueError(f"{name} must be a non-empty 1-d array of numbers, got {_describe(array)}")
+        raise ValueError(f"{name} must be a non-empty 1-d array of numbers, got {describe(array)}")
     return array.astype(np.float64)
 
 

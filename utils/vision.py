@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ._explorer import Explorer, figure_png
-from .checks import _describe, _to_numpy
+from .checks.failure import describe, to_numpy
 from .style import PALETTE, is_projector
 
 if TYPE_CHECKING:
@@ -52,12 +52,12 @@ def letter_o() -> np.ndarray:
 
 def _image(image: object, name: str = "image") -> np.ndarray:
     """image (a 2-D array or tensor of numbers) as float64, or a clear ValueError/TypeError."""
-    array = np.asarray(_to_numpy(image))
+    array = np.asarray(to_numpy(image))
     if array.dtype.kind not in "biuf":
-        raise TypeError(f"{name} must be an array of numbers, got {_describe(array)}")
+        raise TypeError(f"{name} must be an array of numbers, got {describe(array)}")
     if array.ndim != 2 or 0 in array.shape:
         raise ValueError(
-            f"{name} must be a non-empty 2-D array (height, width), got {_describe(array)}"
+            f"{name} must be a non-empty 2-D array (height, width), got {describe(array)}"
         )
     return array.astype(np.float64)
 
@@ -65,14 +65,14 @@ def _image(image: object, name: str = "image") -> np.ndarray:
 def _stack(images: object, name: str) -> np.ndarray:
     """images as a float64 array of shape (n, height, width), or a clear ValueError/TypeError."""
     if isinstance(images, (list, tuple)):
-        images = [np.asarray(_to_numpy(image)) for image in images]
+        images = [np.asarray(to_numpy(image)) for image in images]
         if len({image.shape for image in images}) > 1:
             raise ValueError(f"{name} must all have one shape, got {[i.shape for i in images]}")
-    array = np.asarray(_to_numpy(images))
+    array = np.asarray(to_numpy(images))
     if array.dtype.kind not in "biuf":
-        raise TypeError(f"{name} must hold numbers, got {_describe(array)}")
+        raise TypeError(f"{name} must hold numbers, got {describe(array)}")
     if array.ndim != 3 or 0 in array.shape:
-        raise ValueError(f"{name} must have shape (n, height, width), got {_describe(array)}")
+        raise ValueError(f"{name} must have shape (n, height, width), got {describe(array)}")
     return array.astype(np.float64)
 
 
@@ -154,7 +154,7 @@ def plot_pixels(
                 color="white" if dark else "black",
             )
     if highlight is not None:
-        mask = np.asarray(_to_numpy(highlight), dtype=bool)
+        mask = np.asarray(to_numpy(highlight), dtype=bool)
         if mask.shape != values.shape:
             raise ValueError(
                 f"highlight must have the image's shape {values.shape}, got {mask.shape}"
@@ -247,13 +247,13 @@ def plot_image_grid(
 
 def plot_filters(weights: object, channel: int = 0, suptitle: str | None = None) -> Figure:
     """A conv layer's kernels, weights (out, in, kh, kw) or (out, kh, kw): purple < 0 < orange."""
-    array = np.asarray(_to_numpy(weights))
+    array = np.asarray(to_numpy(weights))
     if array.ndim == 4:
         channel = _whole(channel, "channel", 0, array.shape[1] - 1)
         array = array[:, channel]
     if array.ndim != 3:
         raise ValueError(
-            f"weights must have shape (out, in, kh, kw) or (out, kh, kw), got {_describe(array)}"
+            f"weights must have shape (out, in, kh, kw) or (out, kh, kw), got {describe(array)}"
         )
     titles = [f"filter {k}" for k in range(len(array))]
     return plot_image_grid(array, titles, cmap="PuOr_r", symmetric=True, suptitle=suptitle)
@@ -345,7 +345,7 @@ class KernelExplorer(Explorer):
         """The kernels as 2-D float arrays of one shape, or a clear error."""
         if not isinstance(kernels, Mapping) or not kernels:
             raise TypeError(
-                f"kernels must be a non-empty dict name -> 2-D array, got {_describe(kernels)}"
+                f"kernels must be a non-empty dict name -> 2-D array, got {describe(kernels)}"
             )
         arrays = {str(name): _image(k, f"kernels[{name!r}]") for name, k in kernels.items()}
         shapes = {k.shape for k in arrays.values()}
