@@ -1,6 +1,7 @@
 """Suite-wide set-up for the notebooks the tests run (their kernels inherit the environment)."""
 
 import os
+import warnings
 
 import pytest
 
@@ -15,6 +16,20 @@ if MNIST_MINI.is_dir():
 # torch's OpenMP threads spin while they wait; with two test workers on two cores that spinning
 # starves the other worker and made training up to 15x slower. Passive waiting costs nothing.
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Headless Debian Chromium for a module's tests; they are skipped, loudly, when it can't run."""
+    import browser_helpers as bh
+
+    try:
+        with bh.chromium() as browser:
+            yield browser
+    except bh.BrowserMissing as missing:
+        message = f"REAL-BROWSER TESTS SKIPPED: {missing}"
+        warnings.warn(message, stacklevel=1)
+        pytest.skip(message)
 
 
 @pytest.fixture

@@ -22,18 +22,6 @@ PLAYGROUND_PARTS = (REPO / "utils" / "playground.py", REPO / "demos" / "playgrou
 
 
 @pytest.fixture(scope="module")
-def browser():
-    """Headless Debian Chromium; the whole module is skipped, loudly, when it cannot run."""
-    try:
-        with bh.chromium() as browser:
-            yield browser
-    except bh.BrowserMissing as missing:
-        message = f"REAL-BROWSER TESTS SKIPPED: {missing}"
-        warnings.warn(message, stacklevel=1)
-        pytest.skip(message)
-
-
-@pytest.fixture(scope="module")
 def copies(tmp_path_factory):
     """A scratch folder holding a solved copy of lesson 01 (and, later, the servers' state)."""
     root = tmp_path_factory.mktemp("browser")

@@ -11,7 +11,6 @@ import html
 import random
 import re
 import time
-import warnings
 from datetime import UTC, datetime
 from html.parser import HTMLParser
 
@@ -321,18 +320,6 @@ def test_a_class_of_300_renders_well_under_ten_seconds():
     report.lesson_page("03-timing", rows)
     report.course_page({"03-timing": rows, "04-timing": rows})
     assert time.perf_counter() - start < 10
-
-
-@pytest.fixture(scope="module")
-def browser():
-    """Headless Debian Chromium; the browser tests are skipped, loudly, when it cannot run."""
-    try:
-        with bh.chromium() as browser:
-            yield browser
-    except bh.BrowserMissing as missing:
-        message = f"REAL-BROWSER TESTS SKIPPED: {missing}"
-        warnings.warn(message, stacklevel=1)
-        pytest.skip(message)
 
 
 def open_offline(browser, url: str, tmp_path, name: str):

@@ -14,7 +14,6 @@ import os
 import shutil
 import sys
 import urllib.error
-import warnings
 from pathlib import Path
 
 import browser_helpers as bh
@@ -143,17 +142,6 @@ def test_make_formgrader_still_has_every_instructor_tool(instructor):
 
 
 # ---------------------------------------------------------------- what each one shows
-
-
-@pytest.fixture(scope="module")
-def browser():
-    try:
-        with bh.chromium() as browser:
-            yield browser
-    except bh.BrowserMissing as missing:
-        message = f"REAL-BROWSER TESTS SKIPPED: {missing}"
-        warnings.warn(message, stacklevel=1)
-        pytest.skip(message)
 
 
 def lab_as_seen(browser, server, folder: Path, name: str) -> dict:
