@@ -185,7 +185,7 @@ def test_plot_learning_rates_draws_the_four_regimes():
     [
         ({"lr": 0.0}, ValueError, "lr must be a finite number > 0"),
         ({"lr": "fast"}, TypeError, "lr must be a number"),
-        ({"steps": 0}, ValueError, "steps must be >= 1"),
+        ({"steps": 0}, ValueError, "steps must be an int >= 1 and <= 200"),
         ({"steps": 2.5}, TypeError, "steps must be an int"),
         ({"hessian": [[1.0, 0.0], [0.0, -1.0]]}, ValueError, "positive curvatures"),
         ({"hessian": [[1.0, 2.0, 3.0]]}, ValueError, "hessian must be a finite 2x2 matrix"),
@@ -264,8 +264,12 @@ def test_compare_batch_sizes_is_reproducible_with_a_seed():
         ({"X": np.zeros(5)}, ValueError, r"X must be a numeric array of shape \(n, d\)"),
         ({"y": np.zeros(3)}, ValueError, r"y must be numbers of shape \(40,\)"),
         ({"lr": -1.0}, ValueError, "lr must be a finite number > 0"),
-        ({"epochs": 0}, ValueError, "epochs must be >= 1"),
-        ({"batch_sizes": {"huge": 41}}, ValueError, "batch_sizes\\['huge'\\] must be >= 1"),
+        ({"epochs": 0}, ValueError, "epochs must be a positive int"),
+        (
+            {"batch_sizes": {"huge": 41}},
+            ValueError,
+            "batch_sizes\\['huge'\\] must be an int >= 1 and <= 40",
+        ),
         ({"batch_sizes": [1, 2]}, TypeError, "batch_sizes must be a dict"),
     ],
 )

@@ -176,8 +176,8 @@ def test_to_dict_and_back_gives_the_same_network():
         ({"hidden": (2.5,)}, TypeError, "must be ints"),
         ({"activation": "softplus"}, ValueError, "activation must be one of"),
         ({"regularization": "L3"}, ValueError, "regularization must be one of"),
-        ({"reg_rate": -1}, ValueError, "reg_rate must be a number >= 0"),
-        ({"n_inputs": 0}, ValueError, "n_inputs must be 1..256"),
+        ({"reg_rate": -1}, ValueError, "reg_rate must be a finite number >= 0"),
+        ({"n_inputs": 0}, ValueError, "n_inputs must be an int >= 1 and <= 256"),
     ],
 )
 def test_bad_settings_raise_clear_errors(kwargs, error, message):
@@ -197,7 +197,7 @@ def test_bad_data_raise_clear_errors():
         model.gradients(np.zeros((2, 2)), np.array([0, 2]))
     with pytest.raises(TypeError, match="real numbers"):
         model.forward(np.array([["a", "b"]]))
-    with pytest.raises(ValueError, match="lr must be a number >= 0"):
+    with pytest.raises(ValueError, match="lr must be a finite number >= 0"):
         model.sgd_step(np.zeros((2, 2)), np.array([0, 1]), lr=-0.1)
     with pytest.raises(ValueError, match="unknown feature"):
         mlp.feature_map(np.zeros((2, 2)), ["x3"])

@@ -7,6 +7,7 @@ stays fast; see the tests in tests/test_utils_import.py.
 import importlib
 
 _SUBMODULES = (
+    "arguments",
     "checks",
     "data",
     "descent",

@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import numbers
-
 import numpy as np
+
+from .arguments import integer, number
 
 TOY_DATASETS = ("blobs", "xor", "circles", "moons", "spirals")
 
 
 def _check_n_and_noise(n: int, noise: float) -> None:
-    """Raise a ValueError unless n is a positive int and noise a number >= 0."""
-    if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 1:
-        raise ValueError(f"n must be a positive int, got {n!r}")
-    if isinstance(noise, bool) or not isinstance(noise, numbers.Real) or not noise >= 0:
-        raise ValueError(f"noise must be a number >= 0, got {noise!r}")
+    """Raise a ValueError unless n is a positive int and noise a finite number >= 0."""
+    integer(n, "n", at_least=1)
+    number(noise, "noise", at_least=0)
 
 
 def _balanced_labels(n: int, rng: np.random.Generator) -> np.ndarray:

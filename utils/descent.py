@@ -9,13 +9,13 @@ in one figure. matplotlib and ipywidgets are imported only when a picture is mad
 from __future__ import annotations
 
 import math
-import numbers
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from ._explorer import Explorer, figure_png
+from .arguments import integer, number
 from .checks.failure import describe
 from .style import PALETTE, is_projector
 
@@ -38,27 +38,6 @@ _TURN = np.array([[_COS, -_SIN], [_SIN, _COS]])
 _HESSIAN = _TURN @ np.diag([1.0, 4.0]) @ _TURN.T
 _MINIMUM = (1.0, 1.0)
 _START = (-2.0, 2.5)
-
-
-def _number(value: object, name: str, positive: bool = False) -> float:
-    """value as a finite float (a positive one if asked), or a TypeError/ValueError naming it."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a number, got {describe(value)}")
-    value = float(value)
-    if not math.isfinite(value) or (positive and value <= 0):
-        need = "a finite number > 0" if positive else "a finite number"
-        raise ValueError(f"{name} must be {need}, got {value!r}")
-    return value
-
-
-def _count(value: object, name: str, low: int = 1, high: int | None = None) -> int:
-    """value as an int in [low, high], or a TypeError/ValueError naming it."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be an int, got {describe(value)}")
-    if value < low or (high is not None and value > high):
-        upper = f" and <= {high}" if high is not None else ""
-        raise ValueError(f"{name} must be >= {low}{upper}, got {value}")
-    return int(value)
 
 
 def _pair(value: object, name: str) -> np.ndarray:
@@ -185,8 +164,8 @@ class LearningRateExplorer(Explorer):
         if np.allclose(self.start, self.bowl.minimum):
             raise ValueError("start must differ from minimum, or there is nothing to descend")
         self.presets = self.bowl.presets()
-        lr = self.presets["good"] if lr is None else _number(lr, "lr", positive=True)
-        steps = _count(steps, "steps", 1, 200)
+        lr = self.presets["good"] if lr is None else number(lr, "lr", positive=True)
+        steps = integer(steps, "steps", at_least=1, at_most=200)
         top = self.bowl.curvatures[1]
         width = "640px" if is_projector() else "420px"
         self._lr = widgets.FloatLogSlider(
@@ -258,8 +237,10 @@ class LearningRateExplorer(Explorer):
 
     def update(self, lr: float, steps: int | None = None) -> None:
         """Set the learning rate (and the number of steps) and redraw once."""
-        lr = _number(lr, "lr", positive=True)
-        steps = self._steps.value if steps is None else _count(steps, "steps", 1, 200)
+        lr = number(lr, "lr", positive=True)
+        steps = (
+            self._steps.value if steps is None else integer(steps, "steps", at_least=1, at_most=200)
+        )
         self._moving = True
         try:
             exponent = math.log10(lr)
@@ -313,7 +294,7 @@ def plot_learning_rates(
 
     bowl = Bowl(hessian, minimum)
     start = _pair(_START if start is None else start, "start")
-    steps = _count(steps, "steps", 1, 200)
+    steps = integer(steps, "steps", at_least=1, at_most=200)
     big = is_projector()
     figure, axes = plt.subplots(1, 4, figsize=(20, 6) if big else (13, 3.8))
     for ax, (name, lr) in zip(axes, bowl.presets().items(), strict=True):
@@ -359,14 +340,14 @@ def compare_batch_sizes(
         )
     X, y = _data(X, y)
     n, d = X.shape
-    lr = _number(lr, "lr", positive=True)
-    epochs = _count(epochs, "epochs", 1)
+    lr = number(lr, "lr", positive=True)
+    epochs = integer(epochs, "epochs", at_least=1)
     if batch_sizes is None:
         batch_sizes = {"batch": n, "mini-batch": min(16, n), "stochastic": 1}
     if not isinstance(batch_sizes, Mapping) or not batch_sizes:
         raise TypeError(f"batch_sizes must be a dict name -> size, got {describe(batch_sizes)}")
     sizes = {
-        str(name): _count(size, f"batch_sizes[{name!r}]", 1, n)
+        str(name): integer(size, f"batch_sizes[{name!r}]", at_least=1, at_most=n)
         for name, size in batch_sizes.items()
     }
     rng = np.random.default_rng(seed)

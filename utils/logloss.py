@@ -6,12 +6,12 @@ numpy only at import; matplotlib and ipywidgets are imported inside the function
 from __future__ import annotations
 
 import math
-import numbers
 from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
 from ._explorer import Explorer, figure_png
+from .arguments import is_number, number
 from .checks.failure import describe, to_numpy
 from .plots import _class_color, _points
 from .style import PALETTE, is_projector
@@ -27,15 +27,6 @@ def _mean_log_loss(scores: np.ndarray, y: np.ndarray) -> np.ndarray:
     logaddexp, so no exp overflows and no log of 0 is taken however large |z| is.
     """
     return np.mean(np.where(y == 1, np.logaddexp(0.0, -scores), np.logaddexp(0.0, scores)), axis=-1)
-
-
-def _positive_number(value: object, name: str) -> float:
-    """value as a float > 0, or a clear error naming the argument."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a number > 0, got {describe(value)}")
-    if not (math.isfinite(value) and value > 0):
-        raise ValueError(f"{name} must be a finite number > 0, got {value!r}")
-    return float(value)
 
 
 class RotationScan(NamedTuple):
@@ -92,7 +83,7 @@ def plot_mistakes_vs_log_loss(
         raise ValueError(f"y must hold the labels 0 and 1 only, got {np.unique(y)}")
     angles = _angles(angles)
     centre = _pivot(pivot, X)
-    scale = _positive_number(scale, "scale")
+    scale = number(scale, "scale", positive=True)
 
     radians = np.deg2rad(angles)
     normals = np.column_stack([np.cos(radians), np.sin(radians)])  # (m, 2)
@@ -134,7 +125,7 @@ def plot_mistakes_vs_log_loss(
 
 def _probability(p: object) -> float:
     """p as a float in (0, 1], or a clear error."""
-    if isinstance(p, bool) or not isinstance(p, numbers.Real):
+    if not is_number(p, finite=False):
         raise TypeError(f"p must be a number in (0, 1], got {describe(p)}")
     if not 0 < p <= 1:
         raise ValueError(f"p must lie in (0, 1] (the log error of p = 0 is infinite), got {p!r}")

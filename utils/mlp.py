@@ -13,6 +13,8 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
+from .arguments import integer, is_integer, number
+
 # --- activations: name -> (function, derivative written in terms of the input z) ---------------
 
 
@@ -121,7 +123,7 @@ def _check_hidden(hidden: object) -> tuple[int, ...]:
     if len(hidden) > MAX_LAYERS:
         raise ValueError(f"hidden must have at most {MAX_LAYERS} layers, got {len(hidden)}")
     for size in hidden:
-        if isinstance(size, bool) or not isinstance(size, numbers.Integral):
+        if not is_integer(size):
             raise TypeError(f"hidden layer sizes must be ints, got {size!r} in {hidden!r}")
         if not 1 <= size <= MAX_UNITS:
             raise ValueError(f"hidden layer sizes must be 1..{MAX_UNITS}, got {size} in {hidden!r}")
@@ -140,13 +142,6 @@ def _regularization_name(value: object) -> object:
     if isinstance(value, str):
         return None if value.lower() == "none" else value.upper()
     return value
-
-
-def _check_rate(value: object, name: str) -> float:
-    """value as a float >= 0."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not value >= 0:
-        raise ValueError(f"{name} must be a number >= 0, got {value!r}")
-    return float(value)
 
 
 _ROWS = 512
@@ -175,17 +170,13 @@ class MLP:
         reg_rate: float = 0.0,
         seed: int | None = 0,
     ):
-        if isinstance(n_inputs, bool) or not isinstance(n_inputs, numbers.Integral):
-            raise TypeError(f"n_inputs must be an int, got {n_inputs!r}")
-        if not 1 <= n_inputs <= MAX_UNITS:
-            raise ValueError(f"n_inputs must be 1..{MAX_UNITS}, got {n_inputs}")
-        self.n_inputs = int(n_inputs)
+        self.n_inputs = integer(n_inputs, "n_inputs", at_least=1, at_most=MAX_UNITS)
         self.hidden = _check_hidden(hidden)
         self.activation = _check_choice(activation, "activation", list(ACTIVATIONS))
         self.regularization = _check_choice(
             _regularization_name(regularization), "regularization", REGULARIZATIONS
         )
-        self.reg_rate = _check_rate(reg_rate, "reg_rate")
+        self.reg_rate = number(reg_rate, "reg_rate", at_least=0)
         self.init(seed)
 
     def init(self, seed: int | None = 0) -> None:
@@ -287,7 +278,7 @@ class MLP:
         With L1, a weight that the penalty would push across zero stops at zero (as in
         TensorFlow Playground), so unneeded links really vanish.
         """
-        lr = _check_rate(lr, "lr")
+        lr = number(lr, "lr", at_least=0)
         loss, grads = self._loss_and_gradients(X, y)
         for param, grad in zip(self.parameters(), grads, strict=True):
             before = param.copy() if self.regularization == "L1" and param.ndim == 2 else None

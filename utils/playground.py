@@ -17,7 +17,6 @@ from __future__ import annotations
 import base64
 import json
 import math
-import numbers
 import struct
 import time
 import zlib
@@ -28,6 +27,7 @@ from typing import Any
 import numpy as np
 
 from . import data as _data
+from .arguments import is_integer, is_number
 from .mlp import ACTIVATIONS, FEATURES, MLP, feature_map
 from .style import CLASS_COLORS, is_projector
 
@@ -100,14 +100,6 @@ _ACTIVATION_LABELS = {"relu": "ReLU", "tanh": "Tanh", "sigmoid": "Sigmoid", "lin
 # ---------------------------------------------------------------- settings and their checks
 
 
-def _is_int(value: object) -> bool:
-    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
-
-
-def _is_real(value: object) -> bool:
-    return isinstance(value, numbers.Real) and not isinstance(value, bool) and math.isfinite(value)
-
-
 def _validated(settings: dict) -> dict:
     """A complete, checked copy of settings (missing keys take DEFAULTS); clear errors otherwise."""
     unknown = sorted(set(settings) - set(DEFAULTS))
@@ -122,7 +114,7 @@ def _validated(settings: dict) -> dict:
     hidden = s["hidden"]
     if not isinstance(hidden, Sequence) or isinstance(hidden, str):
         raise TypeError(f"hidden must be a list of layer sizes such as (4, 4), got {hidden!r}")
-    if len(hidden) > MAX_LAYERS or not all(_is_int(k) and 1 <= k <= MAX_NEURONS for k in hidden):
+    if len(hidden) > MAX_LAYERS or not all(is_integer(k) and 1 <= k <= MAX_NEURONS for k in hidden):
         raise ValueError(
             f"hidden must be 0 to {MAX_LAYERS} layers of 1 to {MAX_NEURONS} neurons,"
             f" got {tuple(hidden)!r}"
@@ -130,15 +122,15 @@ def _validated(settings: dict) -> dict:
     s["hidden"] = tuple(int(k) for k in hidden)
     if s["activation"] not in ACTIVATIONS:
         raise ValueError(f"activation must be one of {list(ACTIVATIONS)}, got {s['activation']!r}")
-    if not _is_real(s["lr"]) or not 0 < s["lr"] <= 100:
+    if not is_number(s["lr"]) or not 0 < s["lr"] <= 100:
         raise ValueError(f"lr must be a number in (0, 100], got {s['lr']!r}")
-    if not _is_real(s["noise"]) or not 0 <= s["noise"] <= 0.5:
+    if not is_number(s["noise"]) or not 0 <= s["noise"] <= 0.5:
         raise ValueError(f"noise must be a number from 0 to 0.5, got {s['noise']!r}")
-    if not _is_int(s["n"]) or not 20 <= s["n"] <= 5000:
+    if not is_integer(s["n"]) or not 20 <= s["n"] <= 5000:
         raise ValueError(f"n must be an int from 20 to 5000, got {s['n']!r}")
-    if not _is_real(s["train_fraction"]) or not 0.1 <= s["train_fraction"] <= 0.9:
+    if not is_number(s["train_fraction"]) or not 0.1 <= s["train_fraction"] <= 0.9:
         raise ValueError(f"train_fraction must be from 0.1 to 0.9, got {s['train_fraction']!r}")
-    if not _is_int(s["batch_size"]) or not 1 <= s["batch_size"] <= 500:
+    if not is_integer(s["batch_size"]) or not 1 <= s["batch_size"] <= 500:
         raise ValueError(f"batch_size must be an int from 1 to 500, got {s['batch_size']!r}")
     reg = s["regularization"]
     if isinstance(reg, str):
@@ -146,7 +138,7 @@ def _validated(settings: dict) -> dict:
     if reg not in (None, "L1", "L2"):
         raise ValueError(f"regularization must be None, 'L1' or 'L2', got {s['regularization']!r}")
     s["regularization"] = reg
-    if not _is_real(s["reg_rate"]) or not 0 <= s["reg_rate"] <= 100:
+    if not is_number(s["reg_rate"]) or not 0 <= s["reg_rate"] <= 100:
         raise ValueError(f"reg_rate must be a number from 0 to 100, got {s['reg_rate']!r}")
     features = s["features"]
     if isinstance(features, str) or not isinstance(features, Sequence):
@@ -157,7 +149,7 @@ def _validated(settings: dict) -> dict:
             f"features must be one or more of {list(FEATURES)}, each once; got {list(features)}"
         )
     s["features"] = tuple(f for f in FEATURES if f in features)  # the order of the checkboxes
-    if not _is_int(s["seed"]) or s["seed"] < 0:
+    if not is_integer(s["seed"]) or s["seed"] < 0:
         raise ValueError(f"seed must be an int >= 0, got {s['seed']!r}")
     hide = s["hide"]
     if isinstance(hide, str) or not isinstance(hide, Sequence):
@@ -391,7 +383,7 @@ class Playground:
 
     def step(self, epochs: int = 1) -> None:
         """Train for this many epochs (minibatch SGD over the training points), then redraw."""
-        if not _is_int(epochs) or epochs < 0:
+        if not is_integer(epochs) or epochs < 0:
             raise ValueError(f"epochs must be an int >= 0, got {epochs!r}")
         for _ in range(epochs):
             if not self._train_epoch():

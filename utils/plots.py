@@ -7,12 +7,12 @@ cell layer onto one picture: `plot_points(X, y); plot_line(w, b)`.
 from __future__ import annotations
 
 import math
-import numbers
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING
 
 import numpy as np
 
+from .arguments import integer
 from .checks.failure import describe, to_numpy
 from .style import CLASS_COLORS
 
@@ -149,12 +149,7 @@ def plot_decision_boundary(
 ) -> Axes:
     """Shade the regions where predict (numpy function or torch module) says each class, over X, y."""
     X, y = _points(X, y)
-    if (
-        isinstance(resolution, bool)
-        or not isinstance(resolution, numbers.Integral)
-        or resolution < 2
-    ):
-        raise ValueError(f"resolution must be an int >= 2, got {resolution!r}")
+    resolution = integer(resolution, "resolution", at_least=2)
     ax = _axes(ax)
     low, high = X.min(axis=0), X.max(axis=0)
     pad = np.where(high > low, 0.1 * (high - low), 1.0)

@@ -3,12 +3,12 @@ vanishing/exploding-gradient widget (matplotlib and ipywidgets are imported when
 
 from __future__ import annotations
 
-import numbers
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from ._explorer import Blitter, Explorer
+from .arguments import integer, number
 from .checks.failure import describe, to_numpy
 from .style import PALETTE, is_projector
 
@@ -17,22 +17,6 @@ if TYPE_CHECKING:
 
 # The gradient widget calls a factor "exploding" above this and "vanishing" below its inverse.
 EXPLODING = 10.0
-
-
-def _positive_int(value: object, name: str) -> int:
-    """value as an int >= 1, or a ValueError naming the argument."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
-        raise ValueError(f"{name} must be a positive int, got {value!r}")
-    return int(value)
-
-
-def _number(value: object, name: str) -> float:
-    """value as a finite float, or a TypeError/ValueError naming the argument."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{name} must be a number, got {type(value).__name__} {value!r}")
-    if not np.isfinite(value):
-        raise ValueError(f"{name} must be finite, got {value!r}")
-    return float(value)
 
 
 def _series(values: object, name: str) -> np.ndarray:
@@ -48,9 +32,9 @@ def _series(values: object, name: str) -> np.ndarray:
 
 def noisy_sine(n: int = 600, period: float = 40.0, noise: float = 0.1, seed: int = 0) -> np.ndarray:
     """A sine wave of the given period (in steps) plus Gaussian noise: float64 of shape (n,)."""
-    n = _positive_int(n, "n")
-    period = _number(period, "period")
-    noise = _number(noise, "noise")
+    n = integer(n, "n", at_least=1)
+    period = number(period, "period")
+    noise = number(noise, "noise")
     if period <= 0:
         raise ValueError(f"period must be > 0, got {period}")
     if noise < 0:
@@ -66,7 +50,7 @@ def sliding_windows(series: object, length: int) -> tuple[np.ndarray, np.ndarray
     X[i] = series[i : i + length] and y[i] = series[i + length], float64, m = len - length.
     """
     series = _series(series, "series")
-    length = _positive_int(length, "length")
+    length = integer(length, "length", at_least=1)
     if length >= len(series):
         raise ValueError(f"length must be smaller than the series ({len(series)}), got {length}")
     X = np.lib.stride_tricks.sliding_window_view(series, length)[:-1].copy()
@@ -102,7 +86,7 @@ def plot_unrolled(
         raise ValueError(
             f"states must have one value per input: inputs {inputs.shape}, states {states.shape}"
         )
-    w1, b1, w2 = _number(w1, "w1"), _number(b1, "b1"), _number(w2, "w2")
+    w1, b1, w2 = number(w1, "w1"), number(b1, "b1"), number(w2, "w2")
     steps = len(inputs)
     ax = _axes(ax, (2.0 * steps + 1, 3.4))
     lw = 3.0 if is_projector() else 1.5
@@ -152,8 +136,7 @@ def plot_predictions(
     """Plot a series and one-step-ahead predictions of series[start:], marking a train/test split."""
     series = _series(series, "series")
     predictions = _series(predictions, "predictions")
-    if isinstance(start, bool) or not isinstance(start, numbers.Integral) or start < 0:
-        raise ValueError(f"start must be an int >= 0, got {start!r}")
+    start = integer(start, "start", at_least=0)
     if start + len(predictions) > len(series):
         raise ValueError(
             f"predictions ({len(predictions)} values from step {start}) run past the series "
@@ -198,9 +181,9 @@ class GradientExplorer(Explorer):
     def __init__(self, w2: float = 2.0, n: int = 4, max_unrolls: int = 50):
         import ipywidgets as widgets
 
-        w2 = _number(w2, "w2")
-        n = _positive_int(n, "n")
-        self.max_unrolls = _positive_int(max_unrolls, "max_unrolls")
+        w2 = number(w2, "w2")
+        n = integer(n, "n", at_least=1)
+        self.max_unrolls = integer(max_unrolls, "max_unrolls", at_least=1)
         if n > self.max_unrolls:
             raise ValueError(f"n must be at most max_unrolls = {self.max_unrolls}, got {n}")
         limit = max(3.0, abs(w2))
@@ -262,8 +245,8 @@ class GradientExplorer(Explorer):
 
     def update(self, w2: float, n: int) -> None:
         """Move the sliders to (w2, n) and redraw once."""
-        w2 = _number(w2, "w2")
-        n = _positive_int(n, "n")
+        w2 = number(w2, "w2")
+        n = integer(n, "n", at_least=1)
         if n > self.max_unrolls:
             raise ValueError(f"n must be at most max_unrolls = {self.max_unrolls}, got {n}")
         self._moving_sliders = True

@@ -9,13 +9,13 @@
 from __future__ import annotations
 
 import math
-import numbers
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from ._explorer import Explorer, figure_png
+from .arguments import integer
 from .checks.failure import describe, to_numpy
 from .style import PALETTE, is_projector
 
@@ -74,16 +74,6 @@ def _stack(images: object, name: str) -> np.ndarray:
     if array.ndim != 3 or 0 in array.shape:
         raise ValueError(f"{name} must have shape (n, height, width), got {describe(array)}")
     return array.astype(np.float64)
-
-
-def _whole(value: object, name: str, low: int, high: int | None = None) -> int:
-    """value as an int in [low, high], or a clear TypeError/ValueError naming `name`."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be a whole number, got {value!r}")
-    if value < low or (high is not None and value > high):
-        top = "" if high is None else f" and <= {high}"
-        raise ValueError(f"{name} must be >= {low}{top}, got {value}")
-    return int(value)
 
 
 def _correlate(image: np.ndarray, kernel: np.ndarray, stride: int, padding: int) -> np.ndarray:
@@ -216,7 +206,7 @@ def plot_image_grid(
 
     stack = _stack(images, "images")
     n = len(stack)
-    ncols = _whole(ncols, "ncols", 1)
+    ncols = integer(ncols, "ncols", at_least=1)
     if titles is not None and len(titles) != n:
         raise ValueError(f"titles must hold one string per image ({n}), got {len(titles)}")
     cols = min(ncols, n)
@@ -249,7 +239,7 @@ def plot_filters(weights: object, channel: int = 0, suptitle: str | None = None)
     """A conv layer's kernels, weights (out, in, kh, kw) or (out, kh, kw): purple < 0 < orange."""
     array = np.asarray(to_numpy(weights))
     if array.ndim == 4:
-        channel = _whole(channel, "channel", 0, array.shape[1] - 1)
+        channel = integer(channel, "channel", at_least=0, at_most=array.shape[1] - 1)
         array = array[:, channel]
     if array.ndim != 3:
         raise ValueError(
@@ -419,9 +409,9 @@ class KernelExplorer(Explorer):
             raise ValueError(f"kernel must be one of {list(self.kernels)}, got {kernel!r}")
         values = {}
         if stride is not None:
-            values[self._stride] = _whole(stride, "stride", 1)
+            values[self._stride] = integer(stride, "stride", at_least=1)
         if padding is not None:
-            values[self._padding] = _whole(padding, "padding", 0)
+            values[self._padding] = integer(padding, "padding", at_least=0)
         kh, kw = self._kernel_shape
         p = values.get(self._padding, self._padding.value)
         if min(self.image.shape) + 2 * p < max(kh, kw):
