@@ -127,7 +127,9 @@ def export_grades(args: argparse.Namespace) -> None:
     from grading.roster import RosterError, read_roster
 
     course = args.course.resolve()
-    url = args.db or f"sqlite:///{course / 'gradebook.db'}"
+    from grading.gradebook import course_url
+
+    url = course_url(course, args.db)
     try:
         roster = read_roster(args.roster)
         pairs = [*(read_pairs(args.canvas_ids) if args.canvas_ids else []), *args.canvas_id]

@@ -202,6 +202,7 @@ def grade_lesson(lesson: str, submissions: Path | None, course: Path, jobs: int 
                  shard: tuple[int, int] = (1, 1)) -> list[dict]:  # fmt: skip
     """Grade every submission of a lesson (course/submitted by default) and write what nbgrader
     reads (autograded/, the gradebook) and the grader's own files (grades/: CSV, summary)."""
+    from grading.gradebook import course_url
     from grading.results import summarise, write_csv
 
     if data is None and os.environ.get("NN_WORKBOOK_DATA"):
@@ -217,8 +218,7 @@ def grade_lesson(lesson: str, submissions: Path | None, course: Path, jobs: int 
     threading.Thread(target=__import__, args=("nbgrader.api",), daemon=True).start()
     results, graded, elapsed, how = grade_found(lesson, found, grades / ".cache" / lesson, settings)
     write_autograded(course, lesson, found, results)
-    url = db or f"sqlite:///{course / 'gradebook.db'}"
-    rows = record_and_read(url, lesson, found, results)
+    rows = record_and_read(course_url(course, db), lesson, found, results)
     suffix = "" if shard == (1, 1) else f".shard-{shard[0]}-of-{shard[1]}"
     write_json(grades / f"rows-{lesson}{suffix}.json", rows)
     write_csv(grades / f"grades-{lesson}{suffix}.csv", rows)
@@ -294,7 +294,7 @@ def record_and_read(url: str, lesson: str, found: list, results: list[dict]) -> 
     stamps = {sub.student: sub.timestamp for sub in found}
     gradebook.record(url, lesson, source_notebook(lesson), results, stamps)
     marks = gradebook.marks(url, lesson)
-    return [row(result, marks.get(result["student"])) for result in results]
+    return [row(result, marks[result["student"]]) for result in results]  # record made each one
 
 
 def write_json(path: Path, rows: list[dict]) -> None:
@@ -316,36 +316,26 @@ def saved_rows(course: Path, lesson: str, db: str | None = None) -> list[dict]:
         by_student.update({r["student"]: r for r in json.loads(path.read_text())})
     if not by_student:
         return []
-    marks = gradebook.marks(db or f"sqlite:///{course / 'gradebook.db'}", lesson)
-    rows = []
-    for student, saved in sorted(by_student.items()):
-        marked = marks.get(student)
-        if marked is not None:
-            saved = {**saved, **marked, "pending": pending(marked)}
-        rows.append(saved)
-    return rows
+    marks = gradebook.marks(gradebook.course_url(course, db), lesson)
+    return [with_marks(saved, marks[student]) if student in marks else saved
+            for student, saved in sorted(by_student.items())]  # fmt: skip
 
 
-def pending(marked: dict) -> list[str]:
-    """The graded cells that still wait for a person."""
-    return [gid for gid, cell in marked["cells"].items() if cell["pending"]]
+def with_marks(fields: dict, marked: dict) -> dict:
+    """A row's fields with what the gradebook holds for the student, and the cells that still
+    wait for a person."""
+    waiting = [gid for gid, cell in marked["cells"].items() if cell["pending"]]
+    return {**fields, **marked, "pending": waiting}
 
 
-def row(result: dict, marked: dict | None) -> dict:
+def row(result: dict, marked: dict) -> dict:
     """A student's row for the CSV, summary and report: the gradebook's marks, the grader's
     flags, error and visible-test failures."""
     keep = ("student", "lesson", "grades", "flags", "error", "sandbox", "instructor", "details",
             "visible_failures", "notes", "seconds")  # fmt: skip
-    out = {key: result.get(key) for key in keep}
-    out["visible_failures"] = out["visible_failures"] or {}
-    if marked is None:  # no gradebook row (never expected): the grader's own view
-        cells = {gid: {"score": s, "points": p, "pending": False, "kind": "test"}
-                 for gid, (s, p) in result["grades"].items()}  # fmt: skip
-        marked = {"score": result["score"], "max_score": result["max_score"], "cells": cells,
-                  "late_penalty": 0.0, "timestamp": None}  # fmt: skip
-    out.update(marked)
-    out["pending"] = pending(marked)
-    return out
+    fields = {key: result.get(key) for key in keep}
+    fields["visible_failures"] = fields["visible_failures"] or {}
+    return with_marks(fields, marked)
 
 
 def _warm_up(lesson: str) -> None:

@@ -67,6 +67,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from grading.files import lesson_file_part, write_csv_rows
+from grading.gradebook import open_gradebook, total
 from grading.roster import Person, Roster
 from grading.untrusted import csv_cell, one_line
 
@@ -161,8 +162,6 @@ def _check_options(pending: str, moodle_key: str) -> None:
 def read_marks(db_url: str, lessons: list[str] | None = None) -> list[Lesson]:
     """Each lesson's marks from the gradebook; by default every assignment anyone submitted,
     by name (a lesson not graded yet would be an empty column, which clears grades in an LMS)."""
-    from grading.gradebook import open_gradebook
-
     _check_exists(db_url)
     with open_gradebook(db_url) as gb:
         names = lessons if lessons is not None else _submitted(gb)
@@ -198,8 +197,7 @@ def _mark(submission) -> Mark:
     """A submission's score as nbgrader's CSV export computes it, and its pending cells."""
     grades = [g for notebook in submission.notebooks for g in notebook.grades]
     pending = tuple(sorted(g.name for g in grades if g.needs_manual_grade))
-    score = (submission.score or 0.0) - (submission.late_submission_penalty or 0.0)
-    return Mark(max(0.0, score), pending)
+    return Mark(total(submission), pending)
 
 
 def _canvas_rows(people: list[Person], marks: list[Lesson], ids: dict[str, str],

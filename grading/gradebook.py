@@ -25,6 +25,11 @@ from grading.cells import is_written_answer, nbgrader_meta
 from grading.course import course_config, lesson_notebook, nbgrader, new_course
 
 
+def course_url(course: Path, db: str | None = None) -> str:
+    """The gradebook's URL: the one given, else the course folder's gradebook.db."""
+    return db or f"sqlite:///{course / 'gradebook.db'}"
+
+
 def engine_url(url: str) -> str:
     """url with a driver SQLAlchemy can load: psycopg2 (installed) when psycopg 3 is not."""
     import importlib.util
@@ -177,24 +182,35 @@ def late_penalties(url: str, lesson: str, students: list[str]) -> None:
         assign.preprocess(nbformat.v4.new_notebook(), resources)
 
 
+def total(submission: object) -> float:
+    """A submission's score as nbgrader's export computes it: manual marks counted, its late
+    penalty taken off, never below 0."""
+    score = (submission.score or 0.0) - (submission.late_submission_penalty or 0.0)
+    return max(0.0, score)
+
+
 def marks(url: str, lesson: str) -> dict[str, dict]:
     """Per student, what the gradebook holds now: total (manual marks and late penalty counted),
-    each cell's score, points and whether it still waits for a person, and the timestamp."""
+    each cell's score (None while nobody and nothing has scored it), points and whether it still
+    waits for a person, and the timestamp."""
     with open_gradebook(url) as gb:
+        kinds = {cell.name: "written" if cell.cell_type == "markdown" else "test"
+                 for notebook in gb.find_assignment(lesson).notebooks
+                 for cell in notebook.grade_cells}  # fmt: skip
         rows = {}
         for submission in gb.assignment_submissions(lesson):
             cells = {
                 g.name: {
-                    "score": None if g.needs_manual_grade and g.score is None else g.score,
+                    "score": None if g.manual_score is None and g.auto_score is None else g.score,
                     "points": g.max_score,
                     "pending": bool(g.needs_manual_grade),
-                    "kind": "written" if g.cell.cell_type == "markdown" else "test",
+                    "kind": kinds[g.name],
                 }  # fmt: skip
                 for notebook in submission.notebooks
                 for g in notebook.grades
             }
             rows[submission.student_id] = {
-                "score": max(0.0, submission.score - submission.late_submission_penalty),
+                "score": total(submission),
                 "max_score": submission.max_score,
                 "late_penalty": submission.late_submission_penalty,
                 "timestamp": submission.timestamp,

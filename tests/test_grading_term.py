@@ -88,6 +88,9 @@ def test_make_grade_reads_submitted_and_writes_what_formgrader_shows(term):
     assert all(stamp is not None for (stamp,) in stamps)
     by_student = {row["student"]: row for row in term["rows"]}
     assert by_student["alice"]["pending"] == ["explain-xor"]
+    assert by_student["alice"]["cells"]["explain-xor"]["score"] is None  # not a 0: unmarked
+    with (course / "grades" / f"grades-{LESSON}.csv").open() as handle:
+        assert next(csv.DictReader(handle))["explain-xor"] == "pending"
     assert by_student["bob"]["cells"]["sigmoid-tests"]["score"] == 0
 
 
