@@ -33,6 +33,19 @@ def browser():
 
 
 @pytest.fixture
+def gpus(monkeypatch):
+    """Pretend this machine has the GPUs named: gpus('cuda'), gpus('mps'), gpus() for none."""
+    import torch
+
+    def have(*kinds):
+        monkeypatch.setattr(torch.cuda, "is_available", lambda: "cuda" in kinds)
+        monkeypatch.setattr(torch.cuda, "get_device_name", lambda device=None: "Fake GPU 80GB")
+        monkeypatch.setattr(torch.backends.mps, "is_available", lambda: "mps" in kinds)
+
+    return have
+
+
+@pytest.fixture
 def fresh_pyplot():
     """A test that starts without figures and leaves matplotlib's settings as they were."""
     import matplotlib

@@ -1,21 +1,8 @@
 """utils.device: the choice CUDA > Apple MPS > CPU, and the one line that explains it."""
 
-import pytest
 import torch
 
 from utils.device import describe_device, pick_device
-
-
-@pytest.fixture
-def gpus(monkeypatch):
-    """Pretend this machine has the GPUs named: gpus('cuda'), gpus('mps'), gpus() for none."""
-
-    def have(*kinds):
-        monkeypatch.setattr(torch.cuda, "is_available", lambda: "cuda" in kinds)
-        monkeypatch.setattr(torch.cuda, "get_device_name", lambda device=None: "Fake GPU 80GB")
-        monkeypatch.setattr(torch.backends.mps, "is_available", lambda: "mps" in kinds)
-
-    return have
 
 
 def test_cuda_comes_first(gpus, capsys):

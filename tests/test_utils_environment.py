@@ -2,9 +2,6 @@
 
 import json
 
-import pytest
-import torch
-
 from grading.course import lesson_notebook
 from utils import environment
 from utils.environment import (
@@ -68,18 +65,6 @@ def test_packages_at_the_pins_share_one_line_others_get_their_own():
 def test_without_pins_the_versions_are_listed_and_the_pins_said_unknown():
     [line] = package_findings({"numpy": "1.0"}, {})
     assert line == Finding("ok", "numpy 1.0 (the course's pins are unknown here)")
-
-
-@pytest.fixture
-def gpus(monkeypatch):
-    """Pretend this machine has the GPUs named (as tests/test_utils_device.py does)."""
-
-    def have(*kinds):
-        monkeypatch.setattr(torch.cuda, "is_available", lambda: "cuda" in kinds)
-        monkeypatch.setattr(torch.cuda, "get_device_name", lambda device=None: "Fake GPU 80GB")
-        monkeypatch.setattr(torch.backends.mps, "is_available", lambda: "mps" in kinds)
-
-    return have
 
 
 def test_no_gpu_is_said_plainly_the_cpu_trains(gpus):
