@@ -17,18 +17,19 @@ import base64
 import binascii
 import json
 import re
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 from grading.cells import cell_text, nbgrader_meta
+from grading.collect import SECRET, TIMESTAMP, format_timestamp
 from grading.files import write_atomic
+from grading.judge import visible_code
 
 MAX_TEXT = 8000  # characters of one output kept
 MAX_OUTPUTS = 12  # outputs of one cell kept
 MAX_IMAGE = 400_000  # base64 characters of one image kept
 MATH = re.compile(r"(\$\$.+?\$\$|\$[^$\n]+?\$|\\\(.+?\\\)|\\\[.+?\\\])", re.S)  # $..$, \(..\)
 SCRIPT_URL = re.compile(r"(java|vb)script\s*:", re.I)
-TIMESTAMP = "%Y-%m-%d %H:%M:%S.%f %Z"  # nbgrader's exchange writes timestamp.txt like this
 NBGRADER_KEYS = ("grade", "grade_id", "locked", "points", "schema_version", "solution", "task")
 
 
@@ -54,8 +55,6 @@ def notebook_cell(cell: dict, run: dict, original: dict | None, trusted_text: se
     kind, cell_type = cell["kind"], cell["cell_type"]
     source = cell["source"]
     if kind == "test":
-        from grading.judge import visible_code
-
         source = visible_code(source)
     elif cell_type == "markdown" and source not in trusted_text:
         source = safe_markdown(source)
@@ -147,6 +146,6 @@ def write_folder(folder: Path, name: str, notebook: dict, timestamp: datetime | 
     folder.mkdir(parents=True, exist_ok=True)
     write_atomic(folder / name, json.dumps(notebook, indent=1, ensure_ascii=False))
     if timestamp is not None:
-        write_atomic(folder / "timestamp.txt", timestamp.astimezone(UTC).strftime(TIMESTAMP))
+        write_atomic(folder / TIMESTAMP, format_timestamp(timestamp))
     if secret:
-        write_atomic(folder / "submission_secret.txt", secret)
+        write_atomic(folder / SECRET, secret)

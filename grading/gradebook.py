@@ -128,8 +128,8 @@ def record(url: str, lesson: str, source_nb: dict, results: list[dict],
     with open_gradebook(url) as gb, writing(gb):
         ensure_lesson(gb, url, lesson, source_nb)
         for result in results:
-            submission, is_new = submission_for(gb, lesson, result["student"],
-                                                timestamps.get(result["student"]))  # fmt: skip
+            is_new = record_submission(gb, lesson, result["student"],
+                                       timestamps.get(result["student"]))  # fmt: skip
             notebook = gb.find_submission_notebook(notebook_id(lesson), lesson, result["student"])
             for grade in notebook.grades:
                 set_grade(grade, result, grade.name in written, is_new)
@@ -138,9 +138,10 @@ def record(url: str, lesson: str, source_nb: dict, results: list[dict],
         late_penalties(url, lesson, [r["student"] for r in results])
 
 
-def submission_for(gb: object, lesson: str, student: str,
-                   timestamp: datetime | None) -> tuple[object, bool]:  # fmt: skip
-    """The student's submission of the lesson, made or updated; and whether it is a new one."""
+def record_submission(gb: object, lesson: str, student: str,
+                      timestamp: datetime | None) -> bool:  # fmt: skip
+    """Make or update the student's submission of the lesson (and the student); whether it is a
+    new hand-in replacing one recorded before (a new timestamp)."""
     from nbgrader.api import MissingEntry
 
     try:
@@ -154,7 +155,7 @@ def submission_for(gb: object, lesson: str, student: str,
         old, existed = None, False
     stamp = {"timestamp": timestamp.replace(tzinfo=None)} if timestamp else {}
     submission = gb.update_or_create_submission(lesson, student, **stamp)
-    return submission, existed and submission.timestamp != old
+    return existed and submission.timestamp != old
 
 
 def set_grade(grade: object, result: dict, written: bool, is_new: bool) -> None:
