@@ -190,9 +190,14 @@ def total(submission: object) -> float:
     return max(0.0, score)
 
 
+def unmarked(grade: object, kind: str) -> bool:
+    """A written answer nobody has marked yet (nbgrader's Grade.score reads 0 for it)."""
+    return kind == "written" and grade.manual_score is None and grade.auto_score is None
+
+
 def marks(url: str, lesson: str) -> dict[str, dict]:
     """Per student, what the gradebook holds now: total (manual marks and late penalty counted),
-    each cell's score (None while nobody and nothing has scored it), points and whether it still
+    each cell's score (None for a written answer not marked yet), points and whether it still
     waits for a person, and the timestamp."""
     with open_gradebook(url) as gb:
         kinds = {cell.name: "written" if cell.cell_type == "markdown" else "test"
@@ -202,7 +207,7 @@ def marks(url: str, lesson: str) -> dict[str, dict]:
         for submission in gb.assignment_submissions(lesson):
             cells = {
                 g.name: {
-                    "score": None if g.manual_score is None and g.auto_score is None else g.score,
+                    "score": None if unmarked(g, kinds[g.name]) else g.score,
                     "points": g.max_score,
                     "pending": bool(g.needs_manual_grade),
                     "kind": kinds[g.name],
