@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import sys
 import urllib.error
@@ -66,12 +67,19 @@ def test_make_lab_and_make_demo_start_exactly_the_launches_the_tests_use(monkeyp
 def test_the_student_config_comes_first_and_keeps_the_callers_folders():
     launch = student_lab(Path("/w"), base={"JUPYTER_CONFIG_PATH": "/mine"})
     mine = os.pathsep.join([str(workspace.STUDENT_LAB_CONFIG), "/mine"])
-    assert launch.env == {"JUPYTER_CONFIG_PATH": mine}
+    assert launch.env == {"JUPYTER_CONFIG_PATH": mine, "JUPYTER_PATH": str(workspace.DEMO_CONFIG)}
     assert launch.argv[1:4] == ["-m", "jupyterlab", "--ServerApp.root_dir=/w"]
     assert Launch(["x"], {"A": "1"}).environ({"A": "0", "B": "2"}) == {"A": "1", "B": "2"}
     demo = demo_server(Path("/d"), base={})
     assert demo.env == {"JUPYTER_CONFIG_PATH": str(workspace.DEMO_CONFIG),
                         "JUPYTER_PATH": str(workspace.DEMO_CONFIG)}  # fmt: skip
+
+
+def test_the_labs_voila_preview_uses_the_demos_template_and_extensions():
+    student = json.loads((workspace.STUDENT_LAB_CONFIG / "jupyter_server_config.json").read_text())
+    demo = json.loads((workspace.DEMO_CONFIG / "voila.json").read_text())["VoilaConfiguration"]
+    preview = student["VoilaConfiguration"]
+    assert preview == {k: demo[k] for k in ("template", "extension_allowlist")}
 
 
 def test_the_disabled_plugins_exist_in_the_installed_nbgrader_and_spare_the_assignment_list():
@@ -122,6 +130,18 @@ def test_the_student_lab_has_the_assignment_list_but_no_instructor_tools(student
     # The Assignment List's server side (and the validation it offers per notebook) stays.
     assert status(student, "/assignments") != 404
     assert status(student, "/assignments/validate") != 404
+
+
+def test_the_labs_voila_preview_loads_nothing_from_the_internet(student, state):
+    """Render with Voila (the Lab's preview) uses the demo's template: no CDN stylesheet or script."""
+    tiny = {"cells": [{"cell_type": "code", "execution_count": None, "metadata": {},
+                       "outputs": [], "source": "print(6 * 7)"}],
+            "metadata": {}, "nbformat": 4, "nbformat_minor": 5}  # fmt: skip
+    (state / "workspace" / "tiny.ipynb").write_text(json.dumps(tiny))
+    page = bh.get(student.url("/voila/render/tiny.ipynb")).decode()
+    assert "42" in page, "the preview did not run the notebook"
+    eager = re.findall(r"<(?:link|script)\b[^>]*(?:href|src)=[\"']?(https?:[^\"' >]+)", page)
+    assert eager == [], f"the preview loads from the internet: {eager}"
 
 
 def test_the_student_lab_asks_about_no_news_and_no_updates(student):

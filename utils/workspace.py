@@ -83,12 +83,16 @@ def student_lab(
     root: Path = WORKSPACE, args: Sequence[str] = (), base: Mapping[str, str] | None = None
 ) -> Launch:
     """JupyterLab on root as `make lab` starts it: nbgrader's Assignment List, not its instructor
-    tools (formgrader, course list, Create Assignment, Validate), and no news or update pop-up."""
+    tools (formgrader, course list, Create Assignment, Validate), no news or update pop-up, and
+    a Voila preview that fetches nothing from the internet."""
     base = os.environ if base is None else base
     argv = [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={root}"]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         argv.append("--allow-root")  # JupyterLab refuses root otherwise (containers, CI, hubs)
-    env = {"JUPYTER_CONFIG_PATH": _first_on_path("JUPYTER_CONFIG_PATH", STUDENT_LAB_CONFIG, base)}
+    env = {  # config/demo's Voila template, for the Lab's Voila preview: nothing from a CDN
+        "JUPYTER_CONFIG_PATH": _first_on_path("JUPYTER_CONFIG_PATH", STUDENT_LAB_CONFIG, base),
+        "JUPYTER_PATH": _first_on_path("JUPYTER_PATH", DEMO_CONFIG, base),
+    }
     return Launch([*argv, *args], env)
 
 
