@@ -9,12 +9,12 @@ from PIL import Image
 import utils
 
 EXPLORERS = {
-    "perceptron": lambda: utils.widgets.perceptron_explorer(*utils.data.admissions()),
-    "log-loss": lambda: utils.logloss.error_explorer(),
-    "learning rate": lambda: utils.descent.learning_rate_explorer(),
-    "unrolling": lambda: utils.sequences.gradient_explorer(),
-    "kernel": lambda: utils.vision.kernel_explorer(utils.vision.letter_o()),
-    "digits": lambda: utils.digits.digit_explorer(
+    "perceptron": lambda: utils.explorers.perceptron_explorer(*utils.data.admissions()),
+    "log-loss": lambda: utils.explorers.error_explorer(),
+    "learning rate": lambda: utils.explorers.learning_rate_explorer(),
+    "unrolling": lambda: utils.explorers.gradient_explorer(),
+    "kernel": lambda: utils.explorers.kernel_explorer(utils.vision.letter_o()),
+    "digits": lambda: utils.explorers.digit_explorer(
         np.zeros((3, 28, 28), dtype=np.uint8), np.array([0, 1, 2]), np.full((3, 10), 0.1)
     ),
     "playground": lambda: utils.playground.playground(n=100),

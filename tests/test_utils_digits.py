@@ -1,4 +1,4 @@
-"""utils.digits: the lesson-07 figures and the digit explorer, driven without a front end."""
+"""utils.digits: the lesson-07 figures."""
 
 import matplotlib
 
@@ -10,6 +10,7 @@ import pytest  # noqa: E402
 import torch  # noqa: E402
 
 from utils import digits, style  # noqa: E402
+from utils.layout import layout_problems  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
@@ -45,7 +46,7 @@ def test_plot_digits_bad_input():
     images, labels, _ = data(4)
     with pytest.raises(ValueError, match=r"images must be numbers of shape \(n, 28, 28\)"):
         digits.plot_digits(images[:, :20])
-    with pytest.raises(ValueError, match="labels must be 4 integer labels"):
+    with pytest.raises(ValueError, match=r"labels must have shape \(4,\)"):
         digits.plot_digits(images, labels[:3])
     with pytest.raises(ValueError, match="classes 0 to 9"):
         digits.plot_digits(images, labels + 10)
@@ -73,8 +74,24 @@ def test_confusion_counts_and_plot():
     ax = digits.plot_confusion(labels, torch.tensor(predicted))
     texts = {t.get_text() for t in ax.texts}
     assert {"0", "1", "2"} <= texts and len(ax.texts) == 100
-    with pytest.raises(ValueError, match="predicted must be 6"):
+    with pytest.raises(ValueError, match=r"predicted must have shape \(6,\)"):
         digits.plot_confusion(labels, predicted[:5])
+
+
+@pytest.mark.parametrize("projector", [False, True])
+def test_figures_fit_the_notebook_and_pass_the_layout_lint(projector):
+    style.use_course_style(projector=projector)
+    images, labels, probs = data(40)
+    predicted = probs.argmax(1)
+    weights = np.random.default_rng(2).normal(size=(784, 40))
+    for fig in (
+        digits.plot_digits(images, labels, predicted),
+        digits.plot_weights(weights),
+        digits.plot_confusion(labels, predicted).figure,
+        digits.plot_mistakes(images, labels, predicted, probs, n=20),
+    ):
+        assert fig.get_figwidth() <= style.content_width()
+        assert layout_problems(fig) == []
 
 
 def test_plot_mistakes_shows_only_mistakes():
@@ -86,37 +103,3 @@ def test_plot_mistakes_shows_only_mistakes():
     assert all("→" in ax.get_title() and "%" in ax.get_title() for ax in shown)
     with pytest.raises(ValueError, match="no mistakes"):
         digits.plot_mistakes(images, labels, labels)
-
-
-def test_explorer_slider_and_mistakes_mode():
-    images, labels, probs = data(30)
-    explorer = digits.digit_explorer(images, labels, probs)
-    assert explorer.index == 0
-    first = explorer.png
-    explorer._slider.value = 5  # as a student moving the slider
-    assert explorer.index == 5 and explorer.png != first
-    assert "digit #5" in explorer._label.value
-    assert f"true {labels[5]}" in explorer._title.get_text()
-    explorer._only_mistakes.value = True
-    assert explorer.index == explorer.mistakes[0]
-    assert explorer._slider.max == len(explorer.mistakes) - 1
-    explorer.update(1)
-    assert explorer.index == explorer.mistakes[1]
-    assert "WRONG" in explorer._title.get_text()
-    explorer.update(2, mistakes_only=False)
-    assert explorer.index == 2
-    bundle = explorer._repr_mimebundle_()
-    assert "image/png" in bundle
-    with pytest.raises(ValueError, match="position"):
-        explorer.update(30)
-    with pytest.raises(ValueError, match="probabilities must have shape"):
-        digits.digit_explorer(images, labels, probs[:, :9])
-
-
-def test_explorer_with_no_mistakes_and_projector_mode():
-    style.use_course_style(projector=True)
-    images, labels, probs = data(5)
-    explorer = digits.digit_explorer(images, probs.argmax(1), probs)
-    assert explorer._figure.get_figwidth() == 10
-    explorer.update(0, mistakes_only=True)
-    assert explorer.index is None and explorer._label.value == "no mistakes to show"

@@ -187,9 +187,9 @@ def test_bad_settings_raise_clear_errors(kwargs, error, message):
 
 def test_bad_data_raise_clear_errors():
     model = mlp.MLP(2, (3,))
-    with pytest.raises(ValueError, match=r"X must have shape \(n, 2\).*\(5, 3\)"):
+    with pytest.raises(ValueError, match=r"X must be a numeric array of shape \(n, 2\).*\(5, 3\)"):
         model.forward(np.zeros((5, 3)))
-    with pytest.raises(ValueError, match=r"X must have shape \(n, 2\).*\(4,\)"):
+    with pytest.raises(ValueError, match=r"X must be a numeric array of shape \(n, 2\).*\(4,\)"):
         model.forward(np.zeros(4))
     with pytest.raises(ValueError, match=r"y must have shape \(5,\)"):
         model.loss(np.zeros((5, 2)), np.zeros(4))

@@ -9,16 +9,12 @@ import ipywidgets
 import numpy as np
 import pytest
 
-from utils import playground, style
+from utils import data, playground, style
+from utils.encode import png_size
+from utils.mlp import feature_map
 from utils.playground import Playground
 
 DEMOS = Path(__file__).resolve().parents[1] / "demos"
-
-
-def png_size(png):
-    """(width, height) in pixels, from the PNG header."""
-    assert png[:8] == b"\x89PNG\r\n\x1a\n"
-    return int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
 
 
 def decoded(png):
@@ -57,8 +53,10 @@ def test_defaults_and_the_widget():
     assert isinstance(p.widget, ipywidgets.VBox)
     assert p.epoch == 0 and len(p.history) == 1
     assert p.history[0] == (0, p.train_loss, p.test_loss)
-    assert png_size(p.png) == (300, 300)
-    assert p.controls["boundary"].value == p.png
+    assert png_size(p.png) == (500, 500)  # the still picture: 2x the 250 CSS px it is shown at
+    # a playing frame sends one pixel per grid cell; the points lie over it as SVG
+    assert png_size(p.controls["boundary"].value) == (playground.GRID, playground.GRID)
+    assert p.controls["points"].value.count("<circle") == 250
     assert "Epoch" in p.controls["epoch"].value
     assert p.controls["network"].value.startswith("<svg")
     assert p.controls["network"].value.count("<image") == 2 + 4 + 4 + 1
@@ -88,7 +86,8 @@ def test_step_trains_and_the_losses_go_down():
     assert p.train_loss < 0.5 * p.history[0][1]
     assert p.test_loss < 0.5 * p.history[0][2]
     assert p.png != first
-    assert p.model.accuracy(p._F_test, p._y_test) > 0.9
+    X_test, y_test = p.data[2:]
+    assert p.model.accuracy(feature_map(X_test, p.settings["features"]), y_test) > 0.9
 
 
 def test_reset_gives_the_same_fresh_network(small):
@@ -121,8 +120,8 @@ def test_the_controls_change_the_settings(small):
     assert small.model.regularization == "L2" and small.model.reg_rate == 0.01
     assert small.epoch == 3  # none of these restarts training
     png = small.png
-    c["dataset"].value = "spiral"
-    assert small.settings["dataset"] == "spiral" and small.epoch == 0 and small.png != png
+    c["dataset"].value = "spirals"
+    assert small.settings["dataset"] == "spirals" and small.epoch == 0 and small.png != png
     c["noise"].value = 30
     c["train_fraction"].value = 70
     assert small.settings["noise"] == 0.3 and small.settings["train_fraction"] == 0.7
@@ -170,9 +169,11 @@ def test_feature_checkboxes(small):
 
 
 def test_show_test_data_and_discretize_change_the_picture(small):
-    plain = small.png
+    plain, frame, dots = small.png, small.controls["boundary"].value, small.controls["points"].value
     small.controls["test_data"].value = True
     with_test = small.png
+    assert small.controls["boundary"].value == frame  # the heatmap is the same
+    assert small.controls["points"].value.count("<circle") == 2 * dots.count("<circle") == 200
     small.controls["discretize"].value = True
     assert len({plain, with_test, small.png}) == 3
     assert small.settings["show_test_data"] and small.settings["discretize"]
@@ -204,7 +205,8 @@ def test_json_round_trip_keeps_settings_weights_and_epoch(tmp_path, small):
     copy = Playground.from_json(text)
     assert copy.settings == small.settings and copy.epoch == 7
     np.testing.assert_array_equal(
-        copy.model.forward(copy._F_test), small.model.forward(small._F_test)
+        copy.model.forward(feature_map(copy.data[2], copy.settings["features"])),
+        small.model.forward(feature_map(small.data[2], small.settings["features"])),
     )
     assert copy.png == small.png
     small.save(tmp_path / "demo.json")
@@ -214,9 +216,12 @@ def test_json_round_trip_keeps_settings_weights_and_epoch(tmp_path, small):
     assert settings_only.epoch == 0 and settings_only.settings == small.settings
 
 
-def test_utils_data_names_work_too():
-    assert Playground(dataset="spirals").settings["dataset"] == "spiral"
-    assert Playground(dataset="blobs").settings["dataset"] == "gauss"
+def test_data_set_names_are_utils_data_s_and_tf_playground_s_work_too():
+    assert set(playground.DATASETS) == set(data.TOY_DATASETS)
+    assert Playground(dataset="spiral").settings["dataset"] == "spirals"
+    assert Playground(dataset="gauss").settings["dataset"] == "blobs"
+    old = '{"format": "nn-workbook playground", "settings": {"dataset": "spiral"}}'
+    assert Playground.from_json(old).settings["dataset"] == "spirals"
 
 
 @pytest.mark.parametrize("preset", sorted(DEMOS.glob("*.json")), ids=lambda path: path.name)
@@ -237,12 +242,12 @@ def test_the_demo_notebook_shows_a_playground_from_a_preset(monkeypatch):
         shown = eval(last, namespace)
     finally:
         style.projector_mode(False)
-    assert isinstance(shown, Playground) and shown.settings["dataset"] == "spiral"
+    assert isinstance(shown, Playground) and shown.settings["dataset"] == "spirals"
 
 
 def test_a_hand_written_preset_of_settings_alone():
     p = Playground.from_json('{"dataset": "spiral", "hidden": [8, 8], "lr": 0.1}')
-    assert p.settings["dataset"] == "spiral" and p.settings["hidden"] == [8, 8]
+    assert p.settings["dataset"] == "spirals" and p.settings["hidden"] == [8, 8]
 
 
 @pytest.mark.parametrize(
@@ -271,8 +276,10 @@ def test_bad_json_raises_clear_errors(text, message):
         ({"hidden": (0,)}, ValueError, "0 to 6 layers of 1 to 8 neurons"),
         ({"hidden": 4}, TypeError, "hidden must be a list"),
         ({"activation": "gelu"}, ValueError, "activation must be one of"),
-        ({"lr": 0}, ValueError, "lr must be a number"),
-        ({"noise": 0.9}, ValueError, "noise must be a number from 0 to 0.5"),
+        ({"lr": 0}, ValueError, "lr must be a finite number > 0 and <= 100, got 0.0"),
+        ({"lr": True}, TypeError, "lr must be a number > 0 and <= 100, got bool True"),
+        ({"noise": 0.9}, ValueError, "noise must be a finite number >= 0 and <= 0.5"),
+        ({"n": 10}, ValueError, "n must be an int >= 20 and <= 5000, got 10"),
         ({"train_fraction": 1.0}, ValueError, "train_fraction"),
         ({"batch_size": 0}, ValueError, "batch_size"),
         ({"regularization": "L3"}, ValueError, "regularization must be"),
@@ -322,22 +329,22 @@ def test_divergence_is_reported_not_raised(small):
 
 
 def test_frames_per_second_for_2_8_8_1_on_500_points():
-    p = Playground(dataset="spiral", hidden=(8, 8), n=500)
+    p = Playground(dataset="spirals", hidden=(8, 8), n=500)
     p.step(2)
     frames, start = 20, time.process_time()  # CPU time: the cost, however busy the machine
     for _ in range(frames):
         p.step()
     fps = frames / (time.process_time() - start)
-    assert fps >= 5  # issue 6 asks >= 15 (see tests/benchmarks/bench_playground.py); loose here
+    assert fps >= 5  # issue 12 asks >= 30 while playing (tests/benchmarks/bench_playground.py)
 
 
 def test_projector_mode_draws_bigger():
     style.projector_mode(True)
     try:
         p = Playground(hidden=(2,))
-        assert png_size(p.png) == (500, 500)
+        # 2x the 400 CSS px it is shown at on a wide screen (the page's scale is 1.6 there)
+        assert png_size(p.png) == (800, 800)
         assert "nnw-projector" in p.widget._dom_classes
-        assert "font-size='20'" in p.controls["network"].value
     finally:
         style.projector_mode(False)
 
@@ -384,3 +391,16 @@ def test_the_kernel_answers_while_it_plays():
     finally:
         kc.stop_channels()
         km.shutdown_kernel(now=True)
+
+
+def test_playing_starts_a_frame_at_most_every_frame_seconds(small):
+    small.frame_seconds = 0.1
+
+    async def play_for(seconds):
+        small.play()
+        await asyncio.sleep(seconds)
+        small.pause()
+        await asyncio.sleep(0.15)
+
+    asyncio.run(play_for(0.55))
+    assert 1 <= small.epoch <= 7  # frames at 0, 0.1, ..., 0.5 s (and one in flight)

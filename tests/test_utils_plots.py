@@ -8,7 +8,7 @@ import torch
 from matplotlib.colors import to_hex
 from matplotlib.contour import ContourSet
 
-from utils import plots, style
+from utils import layout, plots, style
 
 matplotlib.use("Agg")
 
@@ -38,6 +38,17 @@ def test_plot_points_draws_each_class_in_its_colour_with_a_legend():
         np.testing.assert_array_equal(points.get_offsets(), X[y == label])
         assert to_hex(points.get_facecolor()[0]) == style.CLASS_COLORS[label].lower()
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["class 0", "class 1"]
+
+
+def test_plot_points_puts_its_legend_beside_the_axes_or_leaves_it_out():
+    X, y = four_points()
+    figure, (left, right) = plt.subplots(1, 2, figsize=(8, 3), layout="constrained")
+    plots.plot_points(X, y, ax=left)
+    plots.plot_points(X, y, ax=right, legend=False)
+    figure.canvas.draw()
+    assert left.get_legend().get_window_extent().x0 >= left.bbox.x1
+    assert right.get_legend() is None
+    assert layout.layout_problems(figure) == []
 
 
 def test_plot_points_draws_on_the_current_axes_or_the_given_ones():
@@ -268,6 +279,18 @@ def test_plot_activations_draws_one_panel_per_function():
     visible = [ax for ax in fig.axes if ax.get_visible()]
     assert [ax.get_title() for ax in visible] == list(fns)
     assert len(fig.axes) == 6  # a 2 x 3 grid, two panels hidden
+    assert not any(ax.get_legend() for ax in fig.axes)  # one legend for all panels, above them
+    (legend,) = fig.legends
+    assert [t.get_text() for t in legend.get_texts()] == ["function", "derivative"]
+
+
+@pytest.mark.parametrize("projector", [False, True])
+def test_plot_activations_fits_the_notebook_without_layout_problems(projector):
+    style.use_course_style(projector=projector)
+    fns = {name: np.tanh for name in ("a", "b", "c", "d", "e", "f")}
+    fig = plots.plot_activations(fns, {name: np.cos for name in fns})
+    assert fig.get_figwidth() <= style.content_width()
+    assert layout.layout_problems(fig) == []
 
 
 def test_plot_activations_explains_bad_input():
@@ -333,3 +356,29 @@ def test_course_style_cycles_through_the_class_colours():
     style.use_course_style()
     (line,) = plt.gca().plot([0, 1])
     assert line.get_color() == style.CLASS_COLORS[0]
+
+
+def test_class_colours_repeat_after_the_palette():
+    assert style.class_color(1) == style.CLASS_COLORS[1]
+    assert style.class_color(len(style.CLASS_COLORS)) == style.CLASS_COLORS[0]
+
+
+def test_figure_sizes_fit_the_notebook_and_grow_for_the_projector():
+    style.use_course_style()
+    assert style.figsize(6.0, 4.0) == (6.0, 4.0)
+    assert style.content_width() == 8.4
+    style.projector_mode()
+    width, height = style.figsize(6.0, 4.0)
+    assert width / 6.0 == pytest.approx(height / 4.0) and width > 9
+    assert style.figsize(8.4, 3.0)[0] == style.content_width() == 14.0
+
+
+def test_retina_is_the_default_and_survives_projector_mode():
+    style.use_course_style()
+    assert style.pixel_ratio() == style.PIXEL_RATIO == 2
+    style.use_course_style(retina=False)
+    try:
+        style.projector_mode()
+        assert style.pixel_ratio() == 1
+    finally:
+        style.use_course_style()

@@ -1,9 +1,8 @@
-"""utils.sequences: sequence data, the unrolled-RNN and prediction plots, the gradient widget."""
+"""utils.sequences: sequence data, the unrolled-RNN and prediction plots."""
 
 import subprocess
 import sys
 
-import ipywidgets
 import matplotlib
 import numpy as np
 import pytest
@@ -13,13 +12,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
 from utils import sequences, style  # noqa: E402
-
-
-def png_size(png):
-    """(width, height) in pixels, from the PNG header."""
-    assert png[:8] == b"\x89PNG\r\n\x1a\n"
-    return int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
-
+from utils.layout import layout_problems  # noqa: E402
 
 # --------------------------------------------------------------------------- data
 
@@ -103,107 +96,28 @@ def test_plot_predictions_draws_both_curves_where_they_belong():
         sequences.plot_predictions(series, np.zeros(2), start=-1)
 
 
-# --------------------------------------------------------------------------- the widget
+def test_plot_predictions_keeps_its_legend_off_the_curves():
+    series = sequences.noisy_sine(600)
+    ax = sequences.plot_predictions(series, series[24:], start=24, split=450)
+    labels = [text.get_text() for text in ax.get_legend().get_texts()]
+    assert labels == ["the series", "predicted next value", "the test steps start"]
+    assert ax.figure.get_figwidth() <= style.content_width()
+    assert layout_problems(ax.figure) == []
+    plt.close(ax.figure)
 
 
-@pytest.fixture
-def explorer():
-    return sequences.gradient_explorer(w2=2.0, n=4)
-
-
-def test_the_widget_has_two_live_sliders_a_label_and_the_picture(explorer):
-    w2, n, label, image = explorer.widget.children
-    assert isinstance(explorer.widget, ipywidgets.VBox)
-    assert isinstance(w2, ipywidgets.FloatSlider) and isinstance(n, ipywidgets.IntSlider)
-    assert (w2.value, n.value) == (2.0, 4) and w2.continuous_update and n.continuous_update
-    assert explorer.factor == 16.0 and explorer.verdict == "exploding"
-    assert "16" in label.value and "exploding" in label.value
-    assert isinstance(image, ipywidgets.Image) and image.value == explorer.png
-    assert png_size(explorer.png)[0] >= 300
-
-
-@pytest.mark.parametrize(
-    ("w2", "n", "factor", "verdict"),
-    [(2.0, 4, 16.0, "exploding"), (0.5, 4, 0.0625, "vanishing"), (1.0, 50, 1.0, "steady"),
-     (-2.0, 3, -8.0, "steady"), (-2.0, 4, 16.0, "exploding"), (0.0, 1, 0.0, "vanishing")],
-)  # fmt: skip
-def test_update_gives_w2_to_the_n_and_its_verdict(explorer, w2, n, factor, verdict):
-    explorer.update(w2, n)
-    assert explorer.factor == pytest.approx(factor) and explorer.verdict == verdict
-    assert verdict in explorer.widget.children[2].value
-
-
-def test_moving_a_slider_redraws_the_picture_and_the_curve(explorer):
-    w2, n, label, image = explorer.widget.children
-    before, curve = explorer.png, explorer._curve
-    n.value = 10
-    assert explorer.png != before and image.value == explorer.png
-    assert len(curve.get_xdata()) == 11 and explorer.factor == 1024.0
-    before = explorer.png
-    w2.value = 0.5
-    assert explorer.png != before and explorer.verdict == "vanishing"
-    np.testing.assert_allclose(curve.get_ydata(), 0.5 ** np.arange(11))
-
-
-def test_sliders_move_the_same_artists_on_the_same_figure(explorer):
-    figure = explorer._figure
-    (ax,) = figure.axes
-    artists = list(ax.get_children())
-    explorer.widget.children[0].value = 1.5
-    explorer.widget.children[1].value = 30
-    assert explorer._figure is figure and figure.axes == [ax]
-    assert list(ax.get_children()) == artists
-
-
-def test_a_blitted_redraw_looks_exactly_like_a_fresh_full_drawing(explorer):
-    explorer.update(0.5, 10)
-    explorer.update(1.5, 30)
-    assert explorer.png == sequences.gradient_explorer(w2=1.5, n=30).png
-
-
-def test_update_redraws_once(explorer, monkeypatch):
-    draws = []
-    draw = explorer._draw
-    monkeypatch.setattr(explorer, "_draw", lambda: draws.append(1) or draw())
-    explorer.update(0.9, 20)
-    assert draws == [1]
-
-
-def test_huge_and_tiny_factors_stay_on_a_finite_plot(explorer):
-    explorer.update(3.0, 50)
-    assert np.all(np.isfinite(explorer._curve.get_ydata()))
-    explorer.update(0.0, 50)
-    assert np.all(explorer._curve.get_ydata() > 0)  # a log scale has no room for 0
-
-
-def test_update_widens_the_w2_slider_and_rejects_bad_values(explorer):
-    explorer.update(5.0, 2)
-    assert explorer.widget.children[0].value == 5.0 and explorer.factor == 25.0
-    with pytest.raises(ValueError, match="n"):
-        explorer.update(2.0, 0)
-    with pytest.raises(ValueError, match="max_unrolls"):
-        explorer.update(2.0, 51)
-    with pytest.raises(TypeError, match="w2"):
-        explorer.update("2", 3)
-    with pytest.raises(ValueError, match="n"):
-        sequences.gradient_explorer(n=60, max_unrolls=50)
-
-
-def test_the_widget_displays_live_with_a_still_picture(explorer):
-    bundle = explorer._repr_mimebundle_()
-    assert "application/vnd.jupyter.widget-view+json" in bundle and "image/png" in bundle
-
-
-def test_projector_mode_makes_a_bigger_picture():
-    small = png_size(sequences.gradient_explorer().png)
-    style.use_course_style(projector=True)
+@pytest.mark.parametrize("projector", [False, True])
+def test_plot_unrolled_fits_the_notebook(projector):
+    style.use_course_style(projector=projector)
     try:
-        big_explorer = sequences.gradient_explorer()
-        big = png_size(big_explorer.png)
-        assert big_explorer._title.get_fontsize() >= 18
+        ax = sequences.plot_unrolled([0.0, 0.5, 0.25, 1.0], [0.0, 0.9, 0.0, 1.8], 1.8, 0.0, -0.5)
+        assert ax.figure.get_figwidth() <= style.content_width()
+        assert layout_problems(ax.figure) == []
+        many = sequences.plot_unrolled(np.ones(12), np.ones(12), 1.0, 0.0, 1.0)
+        assert many.figure.get_figwidth() <= style.content_width()
     finally:
+        plt.close("all")
         style.use_course_style(projector=False)
-    assert big[0] > small[0] and big[1] > small[1]
 
 
 def test_importing_the_module_loads_no_plotting_or_widgets():

@@ -7,6 +7,7 @@ stays fast; see the tests in tests/test_utils_import.py.
 import importlib
 
 _SUBMODULES = (
+    "accessibility",
     "arguments",
     "checks",
     "data",
@@ -14,6 +15,10 @@ _SUBMODULES = (
     "device",
     "environment",
     "digits",
+    "encode",
+    "explorers",
+    "figures",
+    "layout",
     "logloss",
     "mlp",
     "mnist",
@@ -21,6 +26,7 @@ _SUBMODULES = (
     "plots",
     "sequences",
     "style",
+    "theme",
     "training",
     "vision",
     "widgets",

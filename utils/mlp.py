@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from .arguments import integer, is_integer, number
+from .arguments import array, integer, is_integer, labels, number
 
 # --- activations: name -> (function, derivative written in terms of the input z) ---------------
 
@@ -77,7 +77,7 @@ MAX_UNITS = 256
 
 def feature_map(X: object, names: Sequence[str] = ("x1", "x2")) -> np.ndarray:
     """The columns FEATURES[name](x1, x2) for each name, from points X of shape (n, 2)."""
-    X = _points(X, "X", 2)
+    X = array(X, "X", ("n", 2))
     names = _feature_names(names)
     return np.column_stack([FEATURES[name](X[:, 0], X[:, 1]) for name in names])
 
@@ -92,28 +92,6 @@ def _feature_names(names: object) -> tuple[str, ...]:
     if not names or len(set(names)) != len(names):
         raise ValueError(f"features must name at least one feature, each once; got {list(names)}")
     return tuple(names)
-
-
-def _points(X: object, name: str, width: int) -> np.ndarray:
-    """X as a float64 array of shape (n, width); a ValueError naming the shape otherwise."""
-    array = np.asarray(X)
-    if array.ndim != 2 or array.shape[1] != width or array.shape[0] == 0:
-        raise ValueError(
-            f"{name} must have shape (n, {width}) with n >= 1, got shape {array.shape}"
-        )
-    if not (np.issubdtype(array.dtype, np.number) and not np.iscomplexobj(array)):
-        raise TypeError(f"{name} must hold real numbers, got dtype {array.dtype}")
-    return array.astype(np.float64)
-
-
-def _labels(y: object, n: int) -> np.ndarray:
-    """y as a float64 array of n labels in {0, 1}; a ValueError naming the problem otherwise."""
-    array = np.asarray(y)
-    if array.shape != (n,):
-        raise ValueError(f"y must have shape ({n},) to match X, got shape {array.shape}")
-    if not np.all((array == 0) | (array == 1)):
-        raise ValueError(f"y must hold the labels 0 and 1 only, got {np.unique(array)[:5]}")
-    return array.astype(np.float64)
 
 
 def _check_hidden(hidden: object) -> tuple[int, ...]:
@@ -200,7 +178,7 @@ class MLP:
         return [p for pair in zip(self.weights, self.biases, strict=True) for p in pair]
 
     def _inputs(self, X: object) -> np.ndarray:
-        return _points(X, "X", self.n_inputs)
+        return array(X, "X", ("n", self.n_inputs))
 
     def _forward(self, X: np.ndarray) -> tuple[list[np.ndarray], list[np.ndarray]]:
         """Pre-activations zs and activations acts of every layer (acts[0] is X, zs[-1] the logit)."""
@@ -232,7 +210,7 @@ class MLP:
     def data_loss(self, X: object, y: object) -> float:
         """Mean binary cross-entropy of the predictions for X against the labels y (no penalty)."""
         X = self._inputs(X)
-        y = _labels(y, len(X))
+        y = labels(y, "y", len(X), classes=2, match=f"X {X.shape}")
         logit = self._forward(X)[0][-1][:, 0]
         # -y log p - (1 - y) log(1 - p) with p = sigmoid(logit), computed without overflow:
         return float(np.mean(np.logaddexp(0.0, logit) - y * logit))
@@ -248,7 +226,7 @@ class MLP:
     def _loss_and_gradients(self, X: object, y: object) -> tuple[float, list[np.ndarray]]:
         """The loss and its gradients from one forward and one backward pass."""
         X = self._inputs(X)
-        y = _labels(y, len(X))
+        y = labels(y, "y", len(X), classes=2, match=f"X {X.shape}")
         zs, acts = self._forward(X)
         logit = zs[-1][:, 0]
         loss = float(np.mean(np.logaddexp(0.0, logit) - y * logit)) + self.penalty()
@@ -290,7 +268,7 @@ class MLP:
     def accuracy(self, X: object, y: object) -> float:
         """The fraction of rows of X whose predicted class (probability >= 0.5) equals y."""
         X = self._inputs(X)
-        y = _labels(y, len(X))
+        y = labels(y, "y", len(X), classes=2, match=f"X {X.shape}")
         return float(np.mean((self.forward(X) >= 0.5) == (y == 1)))
 
     def to_dict(self) -> dict:

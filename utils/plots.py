@@ -12,9 +12,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .arguments import integer
+from .arguments import array, integer, points
 from .checks.failure import describe, to_numpy
-from .style import CLASS_COLORS
+from .style import class_color, figsize
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -31,48 +31,38 @@ def _axes(ax: Axes | None) -> Axes:
     return plt.gca()
 
 
-def _class_color(label: int) -> str:
-    """The course colour of a class label."""
-    return CLASS_COLORS[label % len(CLASS_COLORS)]
+def plot_points(X: object, y: object, ax: Axes | None = None, legend: bool = True) -> Axes:
+    """Scatter the points X (n, 2) in the colours of their classes y (n,), with a legend beside.
 
-
-def _points(X: object, y: object) -> tuple[np.ndarray, np.ndarray]:
-    """X as float64 of shape (n, 2) and y as int64 labels of shape (n,), or a clear ValueError."""
-    X, y = np.asarray(to_numpy(X)), np.asarray(to_numpy(y))
-    if X.ndim != 2 or X.shape[1] != 2 or X.dtype.kind not in "biuf":
-        raise ValueError(f"X must be a numeric array of shape (n, 2), got {describe(X)}")
-    if y.shape != (len(X),):
-        raise ValueError(f"y must have shape ({len(X)},) to match X {X.shape}, got shape {y.shape}")
-    if y.dtype.kind not in "biuf" or np.any(y < 0) or np.any(y != np.round(y)):
-        raise ValueError(
-            f"y must hold class labels 0, 1, 2, ...; got the values {np.unique(y)[:6]}"
-        )
-    return X.astype(np.float64), y.astype(np.int64)
-
-
-def plot_points(X: object, y: object, ax: Axes | None = None) -> Axes:
-    """Scatter the points X (n, 2) in the colours of their classes y (n,), with a legend."""
-    X, y = _points(X, y)
+    legend=False leaves it out (for a figure that shows one legend for all its panels).
+    """
+    X, y = points(X, y)
     ax = _axes(ax)
     for label in np.unique(y):
         mine = y == label
         ax.scatter(
             X[mine, 0],
             X[mine, 1],
-            color=_class_color(label),
+            color=class_color(label),
             label=f"class {label}",
             edgecolors="white",
             linewidths=0.5,
         )
     ax.set_xlabel(ax.get_xlabel() or "$x_1$")
     ax.set_ylabel(ax.get_ylabel() or "$x_2$")
-    ax.legend()
+    if legend:
+        legend_beside(ax)
     return ax
+
+
+def legend_beside(ax: Axes, **kw: object) -> None:
+    """The axes' legend outside them, on the right, where it never covers the data."""
+    ax.legend(**{"loc": "upper left", "bbox_to_anchor": (1.01, 1.0), "borderaxespad": 0.0, **kw})
 
 
 def _weights(w: object, b: object) -> tuple[np.ndarray, float]:
     """w as the two floats (w1, w2) and b as one float, or a clear ValueError."""
-    w, b = np.asarray(to_numpy(w), dtype=float), np.asarray(to_numpy(b), dtype=float)
+    w, b = array(w, "w"), array(b, "b")
     if w.size != 2:
         raise ValueError(f"w must hold two numbers (w1, w2), got shape {w.shape}")
     if b.size != 1:
@@ -146,9 +136,10 @@ def plot_decision_boundary(
     ax: Axes | None = None,
     resolution: int = 200,
     title: str | None = None,
+    legend: bool = True,
 ) -> Axes:
     """Shade the regions where predict (numpy function or torch module) says each class, over X, y."""
-    X, y = _points(X, y)
+    X, y = points(X, y)
     resolution = integer(resolution, "resolution", at_least=2)
     ax = _axes(ax)
     low, high = X.min(axis=0), X.max(axis=0)
@@ -159,9 +150,9 @@ def plot_decision_boundary(
     grid = np.column_stack([x1.ravel(), x2.ravel()])
     regions = _predicted_labels(predict, grid).reshape(x1.shape)
     n_classes = int(max(regions.max(), y.max())) + 1
-    colors = [_class_color(label) for label in range(n_classes)]
+    colors = [class_color(label) for label in range(n_classes)]
     ax.contourf(x1, x2, regions, levels=np.arange(n_classes + 1) - 0.5, colors=colors, alpha=0.25)
-    plot_points(X, y, ax)
+    plot_points(X, y, ax, legend=legend)
     if title is not None:
         ax.set_title(title)
     return ax
@@ -184,6 +175,7 @@ def plot_activation(
     derivative: Callable[[np.ndarray], np.ndarray] | None = None,
     ax: Axes | None = None,
     x_range: tuple[float, float] = (-5, 5),
+    legend: bool = True,
 ) -> Axes:
     """Plot an activation function fn (and its derivative, dashed) over x_range."""
     low, high = x_range
@@ -196,7 +188,8 @@ def plot_activation(
     ax.plot(x, _curve(fn, x, name), label=name)
     if derivative is not None:
         ax.plot(x, _curve(derivative, x, f"the derivative of {name}"), "--", label=f"{name}'")
-        ax.legend(loc="upper left")  # activations rise, so that corner is empty
+        if legend:
+            ax.legend(loc="best")
     ax.set_title(name)
     return ax
 
@@ -205,8 +198,9 @@ def plot_activations(
     fns: Mapping[str, Callable[[np.ndarray], np.ndarray]],
     derivatives: Mapping[str, Callable[[np.ndarray], np.ndarray]] | None = None,
 ) -> Figure:
-    """A grid with one panel per activation function in fns (name -> function)."""
+    """A grid with one panel per activation function in fns (name -> function), one legend."""
     import matplotlib.pyplot as plt
+    from matplotlib.lines import Line2D
 
     derivatives = derivatives or {}
     if not fns:
@@ -216,18 +210,23 @@ def plot_activations(
         raise ValueError(f"derivatives names {unknown}, which are not in fns {list(fns)}")
     cols = min(3, len(fns))
     rows = math.ceil(len(fns) / cols)
-    width, height = plt.rcParams["figure.figsize"]
     fig, axes = plt.subplots(
         rows,
         cols,
-        figsize=(width * cols / 2, height * rows / 2),
+        figsize=figsize(2.8 * cols, 2.2 * rows + 0.4),  # 2.8 x 2.2 in a panel, a legend above
         squeeze=False,
         layout="constrained",
     )
     for ax, (name, fn) in zip(axes.flat, fns.items(), strict=False):
-        plot_activation(fn, name, derivatives.get(name), ax=ax)
+        plot_activation(fn, name, derivatives.get(name), ax=ax, legend=False)
     for ax in axes.flat[len(fns) :]:
         ax.set_visible(False)
+    if derivatives:
+        kinds = [
+            Line2D([], [], color=class_color(0)),
+            Line2D([], [], color=class_color(1), ls="--"),
+        ]
+        fig.legend(kinds, ["function", "derivative"], loc="outside upper center", ncols=2)
     return fig
 
 

@@ -1,4 +1,4 @@
-"""The course's look: colour-blind-safe colours, readable defaults and a projector mode."""
+"""The course's look: colour-blind-safe colours, readable defaults, figure sizes, projector mode."""
 
 from __future__ import annotations
 
@@ -15,15 +15,28 @@ PALETTE = {
 }
 CLASS_COLORS = tuple(PALETTE.values())  # label 0 is blue, 1 orange, 2 bluish green, ...
 
+# Pictures are laid out at CSS_DPI CSS pixels per inch (a 5.2 x 4 in figure is shown 520 x 400
+# CSS px) and drawn at PIXEL_RATIO times that, so they are crisp on retina screens.
+CSS_DPI = 100
+PIXEL_RATIO = 2
+CONTENT_WIDTH_IN = 8.4  # JupyterLab's notebook content at a 1280 px window: about 840 CSS px
+PROJECTOR_CONTENT_WIDTH_IN = 14.0  # the same at 1920 px, for projector mode
+
 _projector = False
+_retina = True
 
 
-def use_course_style(projector: bool = False) -> None:
-    """Set matplotlib's defaults for the course; projector=True makes everything big for a room."""
+def use_course_style(projector: bool = False, retina: bool = True) -> None:
+    """Set matplotlib's defaults for the course and show figures as course figures (utils.figures).
+
+    projector=True makes everything big for a room; retina=False draws pictures at 1x, not 2x.
+    """
     import matplotlib as mpl
 
-    global _projector
-    _projector = bool(projector)
+    from .figures import show_course_figures
+
+    global _projector, _retina
+    _projector, _retina = bool(projector), bool(retina)
     big = _projector
     mpl.rcParams.update(
         {
@@ -44,13 +57,35 @@ def use_course_style(projector: bool = False) -> None:
             "legend.frameon": False,
         }
     )
+    show_course_figures()
 
 
 def projector_mode(on: bool = True) -> None:
     """Switch projector mode (large fonts, thick lines, big markers) on or off."""
-    use_course_style(projector=on)
+    use_course_style(projector=on, retina=_retina)
 
 
 def is_projector() -> bool:
     """Whether projector mode is on."""
     return _projector
+
+
+def content_width() -> float:
+    """The widest a figure may be, in inches: the notebook's content width (projector mode's)."""
+    return PROJECTOR_CONTENT_WIDTH_IN if _projector else CONTENT_WIDTH_IN
+
+
+def figsize(width: float, height: float) -> tuple[float, float]:
+    """A figure size in inches, given for the notebook; projector mode scales it to the room."""
+    scale = PROJECTOR_CONTENT_WIDTH_IN / CONTENT_WIDTH_IN if _projector else 1.0
+    return min(width * scale, content_width()), height * scale
+
+
+def class_color(label: int) -> str:
+    """The course colour of a class label."""
+    return CLASS_COLORS[label % len(CLASS_COLORS)]
+
+
+def pixel_ratio() -> int:
+    """Device pixels drawn per CSS pixel: PIXEL_RATIO, or 1 after use_course_style(retina=False)."""
+    return PIXEL_RATIO if _retina else 1

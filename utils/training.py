@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from . import grading_mode
+from . import arguments, grading_mode
 
 if TYPE_CHECKING:
     import torch
@@ -60,10 +60,8 @@ def mnist_tensors(
         )
     X = (torch.from_numpy(images.astype(np.float32)) / 255 - MNIST_MEAN) / MNIST_STD
     X = X.reshape(len(X), -1) if flatten else X.unsqueeze(1)
-    y = torch.as_tensor(np.asarray(labels), dtype=torch.int64)
-    if y.shape != (len(X),):
-        raise ValueError(f"labels must have shape ({len(X)},), got {tuple(y.shape)}")
-    return X, y
+    y = arguments.labels(labels, "labels", len(X), classes=10)
+    return X, torch.from_numpy(y)
 
 
 def random_shifts(pixels: int = 2) -> Callable[[torch.Tensor], torch.Tensor]:

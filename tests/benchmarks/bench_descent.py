@@ -12,14 +12,14 @@ def learning_rate_slider() -> list[Row]:
     """Median milliseconds per learning-rate slider move, normal and projector size."""
     import numpy as np
 
-    from utils import descent, style
+    from utils import explorers, style
 
     rows = []
     for projector in (False, True):
         style.projector_mode(projector)
         try:
-            explorer = descent.learning_rate_explorer()
-            slider = explorer.widget.children[0]
+            explorer = explorers.learning_rate_explorer()
+            slider = explorer.controls["lr"]
             times = []
             for lr in np.geomspace(0.003, 0.6, 20):
                 start = time.perf_counter()

@@ -1,0 +1,251 @@
+"""The skeleton every explorer shares: its figure, controls, layout, redraws and picture.
+
+A subclass keeps only its own maths and drawing. It sets its figure's size, builds its artists
+on `self.figure`, makes its controls with `slider`, `dropdown`, `checkbox` or `button`, and calls
+`assemble(...)` once; after that every change of a control calls its `draw()` and the picture is
+re-encoded. `update(...)` methods change several controls inside `with self.quiet():` so that the
+picture is drawn once, not once per control.
+
+Sizes are CSS pixels at 100 per inch (`utils.style.CSS_DPI`): a figure of 4.6 x 3.6 inches is
+shown 460 x 360 CSS px and drawn at `utils.style.pixel_ratio()` times that (dpi 200), so it is
+crisp on a retina screen and never stretched. The controls sit in a column beside the figure
+(flex row wrap); on a narrow page they wrap below it. At normal size a figure is at most 460 CSS
+px tall (350 when it is too wide to have the controls beside it), so that figure and controls
+fit in a 1280 x 800 window; projector sizes, and the root's class `nnw-projector` (bigger
+controls, from utils.theme), are for 1920 x 1080 rooms.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING
+
+from .. import encode, theme
+from ..accessibility import picture, slider_names_widget
+from ..style import CSS_DPI, is_projector, pixel_ratio
+
+if TYPE_CHECKING:
+    import ipywidgets
+    from matplotlib.artist import Artist
+    from matplotlib.figure import Figure
+
+CONTROLS_WIDTH = {False: 280, True: 440}  # CSS px of the controls' column: normal, projector
+_SUPERSCRIPTS = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def superscript(n: int) -> str:
+    """n in superscript digits, "⁻³" for -3: plain text, which draws 4x quicker than mathtext."""
+    return str(n).translate(_SUPERSCRIPTS)
+
+
+def new_figure(size: tuple[float, float]) -> Figure:
+    """A matplotlib figure of `size` inches (x CSS_DPI = CSS px) on white, drawn at 2x (retina)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=size, dpi=CSS_DPI * pixel_ratio(), facecolor="white")
+    FigureCanvasAgg(figure)
+    return figure
+
+
+class Blitter:
+    """Keeps a rendering of the figure without its moving artists; png() adds them on top.
+
+    A full Agg draw of a figure costs tens of milliseconds; restoring the saved background and
+    drawing a handful of artists costs a few. Artists that change now and then (an axes whose
+    limits move) are the `backdrop`: drawn onto the saved background again only after
+    invalidate(). With no moving artists, png() draws the whole figure.
+    """
+
+    def __init__(self, figure: Figure, moving: list[Artist], backdrop: list[Artist] = ()):
+        self.figure, self.moving, self.backdrop = figure, list(moving), list(backdrop)
+        for artist in self.moving + self.backdrop:
+            artist.set_animated(True)  # left out of full draws, so out of the background
+        self._still = None  # the figure without moving or backdrop artists
+        self._background = None  # the same with the backdrop drawn on it
+
+    def invalidate(self) -> None:
+        """Say that the backdrop changed: the next png() draws it onto the background again."""
+        self._background = None
+
+    def png(self) -> bytes:
+        """The background with the moving artists drawn on it, in their order, as PNG bytes."""
+        if not self.moving:
+            return encode.figure_png(self.figure)
+        canvas = self.figure.canvas
+        if self._still is None:
+            canvas.draw()
+            self._still = canvas.copy_from_bbox(self.figure.bbox)
+        if self._background is None:
+            canvas.restore_region(self._still)
+            for artist in self.backdrop:
+                self.figure.draw_artist(artist)
+            self._background = canvas.copy_from_bbox(self.figure.bbox)
+        canvas.restore_region(self._background)
+        for artist in self.moving:
+            self.figure.draw_artist(artist)
+        return encode.canvas_png(self.figure)
+
+
+class Explorer:
+    """Base of the explorers: `widget` is the live widget, `png` its picture now."""
+
+    FIGSIZE: tuple[float, float] = (4.6, 3.6)  # inches at normal size (x 100 = CSS px)
+    PROJECTOR_FIGSIZE: tuple[float, float] = (7.0, 5.4)
+    PICTURE = "nnw-art"  # or "nnw-photo" when the pixels are data (digits, kernels)
+
+    widget: ipywidgets.Box
+    controls: dict[str, ipywidgets.Widget]
+
+    def __init__(self) -> None:
+        self.big = is_projector()
+        self.figure = new_figure(self.PROJECTOR_FIGSIZE if self.big else self.FIGSIZE)
+        self.controls = {}
+        self._quiet = True  # the controls stay silent until assemble() draws the first picture
+
+    @property
+    def font(self) -> float:
+        """The figure's text size in points: readable at 100 CSS px per inch, or in a room."""
+        return 18.0 if self.big else 10.0
+
+    def _control(self, name: str, control: ipywidgets.Widget, tooltip: str) -> ipywidgets.Widget:
+        """Register a control under `name`: its accessible name and tooltip, and a redraw on change."""
+        control.tooltip = tooltip
+        control.add_class(f"nnw-{name.replace('_', '-')}")
+        self.controls[name] = control
+        if hasattr(control, "value"):
+            control.observe(self._on_change, names="value")
+        return control
+
+    def slider(self, name: str, label: str, tooltip: str, **options: object) -> ipywidgets.Widget:
+        """A continuously updating slider: FloatSlider, or the `kind` given (IntSlider, ...)."""
+        import ipywidgets as widgets
+
+        kind = options.pop("kind", widgets.FloatSlider)
+        slider = kind(
+            description=label,
+            continuous_update=True,
+            style={"description_width": "initial"},
+            layout=widgets.Layout(width="100%"),
+            **options,
+        )
+        return self._control(name, slider, tooltip)
+
+    def dropdown(
+        self, name: str, label: str, tooltip: str, options: list[str], value: str
+    ) -> ipywidgets.Dropdown:
+        """A drop-down list of `options`."""
+        import ipywidgets as widgets
+
+        menu = widgets.Dropdown(
+            options=options, value=value, description=label, layout=widgets.Layout(width="100%")
+        )
+        return self._control(name, menu, tooltip)
+
+    def checkbox(self, name: str, label: str, tooltip: str, value: bool) -> ipywidgets.Checkbox:
+        """A tick box with `label` beside it."""
+        import ipywidgets as widgets
+
+        box = widgets.Checkbox(
+            value=value, description=label, indent=False, layout=widgets.Layout(width="auto")
+        )
+        return self._control(name, box, tooltip)
+
+    def button(
+        self, name: str, label: str, tooltip: str, action: Callable[[], None]
+    ) -> ipywidgets.Button:
+        """A button with the text `label` that calls action() when pressed."""
+        import ipywidgets as widgets
+
+        button = widgets.Button(description=label, layout=widgets.Layout(width="auto"))
+        button.on_click(lambda _button: action())
+        return self._control(name, button, tooltip)
+
+    def assemble(
+        self, rows: list[ipywidgets.Widget], moving: list[Artist], backdrop: list[Artist] = ()
+    ) -> None:
+        """Lay out the picture and the controls (`rows`, top to bottom) and draw once.
+
+        `moving` lists the artists that draw() changes: they are redrawn on a saved background
+        at each change (empty: the whole figure is redrawn); `backdrop` those it changes now and
+        then, after which it calls `self._blitter.invalidate()` (see Blitter).
+        """
+        import ipywidgets as widgets
+
+        width, height = (round(CSS_DPI * s) for s in self.figure.get_size_inches())
+        self._image = picture(
+            width=str(width),
+            height=str(height),
+            layout=widgets.Layout(
+                width=f"{width}px", height="auto", max_width="100%", margin="0 16px 8px 0"
+            ),
+        )
+        self._image.add_class("nnw-explorer-figure")
+        self._image.add_class(self.PICTURE)
+        self._readout = widgets.HTML()
+        self._readout.add_class("nnw-readout")
+        column = widgets.VBox(
+            [*rows, self._readout],
+            layout=widgets.Layout(width=f"{CONTROLS_WIDTH[self.big]}px", max_width="100%"),
+        )
+        column.add_class("nnw-explorer-controls")
+        self.widget = widgets.Box(
+            [theme.style_widget(), slider_names_widget(), self._image, column],
+            layout=widgets.Layout(display="flex", flex_flow="row wrap", align_items="flex-start"),
+        )
+        for name in ("nnw-widget", "nnw-explorer", *(["nnw-projector"] if self.big else [])):
+            self.widget.add_class(name)
+        for ax in self.figure.axes:  # grid lines under every artist, as the blitted picture has them
+            ax.set_axisbelow(True)
+        self._blitter = Blitter(self.figure, moving, backdrop)
+        self._quiet = False
+        self.redraw()
+
+    def _on_change(self, change: dict) -> None:
+        """Redraw when the student changes a control (not while update() sets several)."""
+        if not self._quiet:
+            self.redraw()
+
+    @contextmanager
+    def quiet(self) -> Iterator[None]:
+        """Change several controls inside `with explorer.quiet():`; the picture is drawn once after."""
+        if self._quiet:  # nested: the outer block draws
+            yield
+            return
+        self._quiet = True
+        try:
+            yield
+        finally:
+            self._quiet = False
+            self.redraw()
+
+    def redraw(self) -> None:
+        """Move the artists to the controls' values, re-encode the picture and its description."""
+        self.draw()
+        self._image.value = self._blitter.png()
+        self._image.tooltip = self.describe()
+
+    def draw(self) -> None:
+        """Move the figure's artists and the readout to the controls' values (each explorer's own)."""
+        raise NotImplementedError
+
+    def describe(self) -> str:
+        """What the picture shows now, in words: its text alternative (each explorer's own)."""
+        raise NotImplementedError
+
+    @property
+    def png(self) -> bytes:
+        """The picture as it is now, as PNG bytes (drawn at style.pixel_ratio() times its CSS size)."""
+        return self._image.value
+
+    @property
+    def readout(self) -> str:
+        """The live readout under the controls (HTML)."""
+        return self._readout.value
+
+    def _repr_mimebundle_(self, **kwargs: object) -> dict:
+        """The live widget for Jupyter, with a still PNG for viewers that cannot run widgets."""
+        still = base64.b64encode(self.png).decode("ascii")
+        return {**self.widget._repr_mimebundle_(**kwargs), "image/png": still}
