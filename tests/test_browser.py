@@ -18,7 +18,6 @@ import pytest
 pytestmark = pytest.mark.xdist_group("browser")
 
 REPO = Path(__file__).resolve().parent.parent
-PLAYGROUND_PARTS = (REPO / "utils" / "playground.py", REPO / "demos" / "playground.ipynb")
 
 
 @pytest.fixture(scope="module")
@@ -50,8 +49,8 @@ def lesson_01(lab, browser, copies):
 
 def explorer_parts(page):
     """The perceptron explorer's box, its three slider handles, count label and picture."""
-    box = page.locator(".widget-vbox:has(.widget-hslider):has(img.widget-image)").first
-    return box, box.locator(bh.SLIDER_HANDLE), box.locator("img.widget-image")
+    box = page.locator(".nnw-explorer").first
+    return box, box.locator(bh.SLIDER_HANDLE), box.locator("img.nnw-explorer-figure")
 
 
 def test_lesson_01_runs_every_cell_in_jupyterlab_and_its_tests_pass(lesson_01, tmp_path):
@@ -95,9 +94,6 @@ def test_an_arrow_key_on_a_slider_moves_the_line_in_the_picture(lesson_01, tmp_p
 
 @pytest.fixture(scope="module")
 def voila(copies, browser):
-    missing = [str(p.relative_to(REPO)) for p in PLAYGROUND_PARTS if not p.exists()]
-    if missing:
-        pytest.skip(f"the playground is not in the repository yet: {', '.join(missing)} missing")
     server = bh.start_voila(bh.demos_copy(copies), copies / "voila")
     yield server
     server.stop()
@@ -142,7 +138,8 @@ def test_the_voila_demo_shows_widgets_and_no_code(demo, tmp_path):
                  if line in html or line in text]  # fmt: skip
         assert not shown, f"code visible in the demo: {shown}"
         assert demo.locator("button.nnw-play").is_visible()
-        assert demo.locator("img.nnw-boundary").evaluate("img => img.naturalWidth") >= 300
+        width = demo.locator("img.nnw-boundary").evaluate("img => img.clientWidth")
+        assert width >= 300, f"the decision boundary is shown {width} CSS px wide"
 
 
 def losses(page) -> tuple[float, float, int]:
