@@ -26,6 +26,14 @@ def test_png_decodes_to_the_same_pixels(shape):
     assert encode.png_size(data) == (shape[1], shape[0])
 
 
+def test_png_of_a_strided_view_writes_the_viewed_pixels():
+    rgba = np.random.default_rng(2).integers(0, 256, (6, 5, 4), dtype=np.uint8)
+    rgb = rgba[..., :3]  # as canvas_png passes an Agg canvas: not contiguous
+    assert not rgb.flags.c_contiguous
+    assert np.array_equal(decoded(encode.png(rgb)), rgb)
+    assert np.array_equal(decoded(encode.png(rgba[::2, ::2, 0])), rgba[::2, ::2, 0])
+
+
 def test_png_indexed_decodes_to_the_palette_colors():
     rng = np.random.default_rng(1)
     palette = rng.integers(0, 256, (4, 3), dtype=np.uint8)

@@ -9,7 +9,7 @@ import pytest
 from PIL import Image
 
 from utils import encode, style, theme
-from utils.explorers.base import CONTROLS_WIDTH, Blitter, Explorer, new_figure
+from utils.explorers.base import CONTROLS_WIDTH, Blitter, Explorer, new_figure, pixel_image
 
 pytestmark = pytest.mark.usefixtures("fresh_pyplot")
 
@@ -189,3 +189,29 @@ def test_a_subclass_must_draw_and_describe_itself():
         Explorer().draw()
     with pytest.raises(NotImplementedError):
         Explorer().describe()
+
+
+@pytest.mark.parametrize("shape", [(28, 28), (30, 30), (5, 9)])
+def test_a_pixel_image_looks_like_imshow_nearest_row_0_at_the_top(shape):
+    cells = np.random.default_rng(0).random(shape)
+    figure = new_figure((6.0, 3.0))
+    ours, theirs = figure.subplots(1, 2)
+    pixel_image(ours, shape, cmap="viridis", vmin=0, vmax=1).set_data(cells)
+    theirs.imshow(cells, cmap="viridis", vmin=0, vmax=1, interpolation="nearest")
+    for ax in (ours, theirs):
+        ax.set_axis_off()
+    drawn = pixels(encode.figure_png(figure)).astype(int)
+    height = drawn.shape[0]
+    halves = []
+    for ax in (ours, theirs):
+        box = ax.get_window_extent()
+        assert (box.width, box.height) == pytest.approx(
+            (theirs.get_window_extent().width, theirs.get_window_extent().height)
+        )
+        x0, y0 = round(box.x0), round(height - box.y1)
+        halves.append(drawn[y0 : y0 + int(box.height), x0 : x0 + int(box.width)])
+    different = np.any(halves[0] != halves[1], axis=-1)
+    # A cell edge that falls near a pixel's centre may round either way: at most one line of
+    # pixels along each edge differs, nothing else.
+    edges = shape[0] / different.shape[0] + shape[1] / different.shape[1]
+    assert different.mean() <= edges, (different.mean(), edges)

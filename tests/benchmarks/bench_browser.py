@@ -105,6 +105,7 @@ def explorer_slider_latency() -> list[Row]:
                 bh.open_lab_notebook(page, lab, "explorers.ipynb")
                 bh.run_all_cells(page)
                 bh.wait_until_run(page)
+                page.wait_for_timeout(2_000)  # every picture drawn: a student presses no key sooner
                 for i, (_, name, _) in enumerate(EXPLORERS, start=2):
                     box = page.locator(f".jp-Notebook .jp-CodeCell:nth-child({i}) .nnw-explorer")
                     image = box.locator("img.nnw-explorer-figure")
@@ -112,7 +113,8 @@ def explorer_slider_latency() -> list[Row]:
                     image.scroll_into_view_if_needed()
                     handle = box.locator(bh.SLIDER_HANDLE).first.element_handle()
                     bh.watch_image(image.element_handle())
-                    bh.press_and_time(page, handle, "ArrowRight")  # warm up
+                    for key in ("ArrowRight", "ArrowLeft", "ArrowRight"):  # warm up
+                        bh.press_and_time(page, handle, key)
                     times = []
                     for press in range(PRESSES):
                         page.wait_for_timeout(150)  # let the previous picture settle

@@ -9,7 +9,7 @@ import numpy as np
 from ..arguments import array
 from ..digits import SIDE, as_images, as_labels
 from ..style import PALETTE
-from .base import Explorer
+from .base import Explorer, pixel_image
 
 if TYPE_CHECKING:
     from matplotlib.artist import Artist
@@ -52,7 +52,7 @@ class DigitExplorer(Explorer):
         """The digit on the left, ten probability bars on the right; return what moves."""
         left, right = self.figure.subplots(1, 2, width_ratios=[1, 1.6])
         top = 255 if self.images.max() > 1 else 1  # pixels 0-255, or scaled to 0-1
-        self._shown = left.imshow(np.zeros((SIDE, SIDE)), cmap="gray_r", vmin=0, vmax=top)
+        self._shown = pixel_image(left, (SIDE, SIDE), cmap="gray_r", vmin=0, vmax=top)
         left.set_axis_off()
         self._bars = right.bar(range(10), np.zeros(10), color=PALETTE["blue"], hatchcolor="white")
         self._marks = [

@@ -10,7 +10,7 @@ from ..arguments import array, integer
 from ..checks.failure import describe
 from ..style import PALETTE
 from ..vision import KERNELS
-from .base import Explorer
+from .base import Explorer, pixel_image
 
 
 def _correlate(image: np.ndarray, kernel: np.ndarray, stride: int, padding: int) -> np.ndarray:
@@ -84,9 +84,13 @@ class KernelExplorer(Explorer):
         self._build_figure()
         row = widgets.HBox([self._relu, self._pool], layout=widgets.Layout(flex_flow="row wrap"))
         self.update(kernel, stride, padding, relu, pool)  # quiet: assemble() draws first
-        panels = self.figure.axes  # input and output change at every move, the kernel seldom
+        # The output and the kernel's positions change at every move; the padded input and the
+        # kernel only with the padding or the kernel's choice (then the backdrop is redrawn).
+        ax_in, ax_k, ax_out = self.figure.axes
         self.assemble(
-            [self._kernel, self._stride, self._padding, row], [panels[0], panels[2]], [panels[1]]
+            [self._kernel, self._stride, self._padding, row],
+            [*self._windows, ax_out],
+            [ax_in, ax_k],
         )
 
     def _build_figure(self) -> None:
@@ -98,10 +102,11 @@ class KernelExplorer(Explorer):
             ax.set_xticks([])
             ax.set_yticks([])
         h, w = self.image.shape
-        self._input = ax_in.imshow(
-            np.zeros((h, w)),
+        self._padding_drawn = None  # the padding the input panel shows
+        self._input = pixel_image(
+            ax_in,
+            (h, w),
             cmap="Greys",
-            interpolation="nearest",  # crisp pixels, and a quarter quicker than "auto"
             vmin=min(self.image.min(), 0),
             vmax=max(self.image.max(), 1e-12),
         )
@@ -121,17 +126,15 @@ class KernelExplorer(Explorer):
             )
         )  # fmt: skip
         kh, kw = next(iter(self.kernels.values())).shape
-        self._kernel_image = ax_k.imshow(
-            np.zeros((kh, kw)), cmap="PuOr_r", interpolation="nearest", vmin=-1, vmax=1
-        )
+        self._kernel_image = pixel_image(ax_k, (kh, kw), cmap="PuOr_r", vmin=-1, vmax=1)
         self._kernel_text = [
             [ax_k.text(j, i, "", ha="center", va="center", fontsize=self.font) for j in range(kw)]
             for i in range(kh)
         ]
-        self._output = ax_out.imshow(
-            np.zeros((1, 1)), cmap="PuOr_r", interpolation="nearest", vmin=-1, vmax=1
-        )
-        self._titles = [ax.set_title(" ", fontsize=self.font) for ax in (ax_in, ax_k, ax_out)]
+        self._output = pixel_image(ax_out, (1, 1), cmap="PuOr_r", vmin=-1, vmax=1)
+        self._titles = [  # y given: no search for tick labels to clear at each draw (none here)
+            ax.set_title(" ", fontsize=self.font, y=1.0) for ax in (ax_in, ax_k, ax_out)
+        ]
         self.figure.subplots_adjust(left=0.02, right=0.98, bottom=0.03, top=0.88, wspace=0.12)
 
     def update(
@@ -196,23 +199,32 @@ class KernelExplorer(Explorer):
 
     def _draw_input(self, shape: tuple[int, int], stride: int, padding: int) -> None:
         """The input with its zero padding, and the kernel's first two positions on it."""
-        padded = np.pad(self.image, padding)
-        h, w = padded.shape
-        self._input.set_data(padded)
-        self._input.set_extent((-0.5, w - 0.5, h - 0.5, -0.5))
-        self._input.axes.set(xlim=(-0.5, w - 0.5), ylim=(h - 0.5, -0.5))
-        self._frame.set_xy((padding - 0.5, padding - 0.5))
-        self._frame.set_visible(padding > 0)
+        h, w = (side + 2 * padding for side in self.image.shape)
+        if padding != self._padding_drawn:
+            self._draw_padding(padding)
         kh, kw = shape
         # the next position is one stride to the right, else one stride down, else there is none
         after = (stride, 0) if stride + kw <= w else (0, stride) if stride + kh <= h else None
         self._windows[1].set_visible(after is not None)
         for window, (x, y) in zip(self._windows, [(0, 0), after or (0, 0)], strict=True):
             window.set_bounds(x - 0.5, y - 0.5, kw, kh)
+
+    def _draw_padding(self, padding: int) -> None:
+        """The input with `padding` rings of zeros, framed, and its title (part of the backdrop)."""
+        padded = np.pad(self.image, padding)
+        h, w = padded.shape
+        self._padding_drawn = padding
+        self._input.set_data(padded)
+        self._input.set_extent((-0.5, w - 0.5, h - 0.5, -0.5))
+        self._input.axes.set(xlim=(-0.5, w - 0.5), ylim=(h - 0.5, -0.5))
+        self._frame.set_xy((padding - 0.5, padding - 0.5))
+        self._frame.set_visible(padding > 0)
         padded_text = f", padded to {h} x {w}" if padding else ""
         self._titles[0].set_text(
             f"input {self.image.shape[0]} x {self.image.shape[1]}{padded_text}"
         )
+        if hasattr(self, "_blitter"):  # not before the first drawing
+            self._blitter.invalidate()
 
     def _draw_kernel(self, kernel: np.ndarray) -> None:
         """The kernel's weights as colours and numbers (redrawn only when the kernel changes)."""

@@ -29,6 +29,13 @@ def clip(corners: np.ndarray, scores: np.ndarray) -> np.ndarray:
     return np.array(part).reshape(-1, 2)
 
 
+def tint(color: str, strength: float) -> tuple[float, float, float]:
+    """color mixed with white: what color at opacity `strength` looks like on white paper."""
+    from matplotlib.colors import to_rgb
+
+    return tuple(1 - strength * (1 - channel) for channel in to_rgb(color))
+
+
 def crossings(corners: np.ndarray, scores: np.ndarray) -> np.ndarray:
     """The points where the edges of a polygon cross the line score = 0."""
     after, after_scores = np.roll(corners, -1, axis=0), np.roll(scores, -1)
@@ -75,8 +82,8 @@ class PerceptronExplorer(Explorer):
         ax.set_ylabel("$x_2$", fontsize=self.font)
         ax.tick_params(labelsize=self.font - 1)
         self._corners = np.array([[x_lo, y_lo], [x_hi, y_lo], [x_hi, y_hi], [x_lo, y_hi]])
-        self._regions = [
-            ax.fill([], [], color=CLASS_COLORS[label], alpha=0.2, linewidth=0)[0]
+        self._regions = [  # opaque tints: 7x quicker to draw than translucent colours
+            ax.fill([], [], color=tint(CLASS_COLORS[label], 0.2), linewidth=0, zorder=0.4)[0]
             for label in (0, 1)
         ]
         size = 50 if self.big else 20
@@ -98,10 +105,13 @@ class PerceptronExplorer(Explorer):
         (self._line,) = ax.plot([], [], color="black", linewidth=2.5 if self.big else 1.5, zorder=4)
         self._title = ax.set_title("w₁·x₁ + w₂·x₂ + b = 0", fontsize=self.font)
         for spine in ax.spines.values():
-            spine.set_zorder(0.5)  # under the shading, as on the blitted background
+            spine.set_zorder(1.5)  # over the shading and the grid, under the points
         self.figure.tight_layout()
-        # The points are redrawn with the regions so that the shading stays beneath them.
-        return [*self._regions, *dots, self._rings, self._line, self._title]
+        # The grid lines, the frame and the points are redrawn over the regions at each change,
+        # so that the opaque shading stays beneath them, as in a full drawing.
+        grid = [*ax.xaxis.get_gridlines(), *ax.yaxis.get_gridlines()]
+        frame = list(ax.spines.values())
+        return [*self._regions, *grid, *frame, *dots, self._rings, self._line, self._title]
 
     def update(self, w1: float, w2: float, b: float) -> None:
         """Move the sliders to (w1, w2, b), widening them if needed, and redraw once."""
