@@ -132,13 +132,59 @@ def test_explorer_pictures_are_shown_at_their_natural_size_at_device_scale_2(loo
     show(look, "light", SIZES["1280x800"])
     with bh.screenshot_on_failure(look, scratch / "screenshots", "explorer-natural-size"):
         for selector in EXPLORERS:
-            picture = look.locator(f"{selector} img.nnw-explorer-figure")
-            natural, shown = picture.evaluate(
-                "img => [[img.naturalWidth, img.naturalHeight], [img.width, img.height]]"
+            for layer in ("img.nnw-explorer-backdrop", "img.nnw-explorer-figure"):
+                picture = look.locator(f"{selector} {layer}")
+                natural, shown = picture.evaluate(
+                    "img => [[img.naturalWidth, img.naturalHeight], [img.width, img.height]]"
+                )
+                assert (
+                    abs(natural[0] - 2 * shown[0]) <= 1 and abs(natural[1] - 2 * shown[1]) <= 1
+                ), (
+                    f"{selector} {layer}: a {natural[0]}x{natural[1]} picture shown at"
+                    f" {shown[0]}x{shown[1]} CSS px: at device scale 2 it should be drawn at twice"
+                    " the size it is shown"
+                )
+
+
+def test_the_moving_region_sits_on_whole_device_pixels_exactly_over_its_backdrop(look, scratch):
+    import base64
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    show(look, "light", SIZES["1280x800"])
+    with bh.screenshot_on_failure(look, scratch / "screenshots", "explorer-layers"):
+        for selector in EXPLORERS:
+            root = look.locator(f"{selector} .nnw-explorer-picture")
+            root.scroll_into_view_if_needed()
+            look.wait_for_timeout(300)
+            composed, offset = root.evaluate(
+                """(root) => {
+                    const back = root.querySelector('img.nnw-explorer-backdrop');
+                    const top = root.querySelector('img.nnw-explorer-figure');
+                    const r = root.getBoundingClientRect(), q = top.getBoundingClientRect();
+                    const ratio = window.devicePixelRatio, x = (q.left - r.left) * ratio;
+                    const y = (q.top - r.top) * ratio, canvas = document.createElement('canvas');
+                    canvas.width = back.naturalWidth;
+                    canvas.height = back.naturalHeight;
+                    const context = canvas.getContext('2d');
+                    context.drawImage(back, 0, 0);
+                    context.drawImage(top, Math.round(x), Math.round(y));
+                    return [canvas.toDataURL('image/png'), [x, y]];
+                }"""
             )
-            assert abs(natural[0] - 2 * shown[0]) <= 2 and abs(natural[1] - 2 * shown[1]) <= 2, (
-                f"{selector}: a {natural[0]}x{natural[1]} picture shown at {shown[0]}x{shown[1]}"
-                " CSS px: at device scale 2 it should be drawn at twice the size it is shown"
+            assert all(abs(v - round(v)) < 0.01 for v in offset), (
+                f"{selector}: the moving region sits at {offset} device px, between two pixels"
+            )
+            expected = np.asarray(Image.open(io.BytesIO(base64.b64decode(composed.split(",")[1]))))
+            box = root.locator("img.nnw-explorer-backdrop").bounding_box()
+            shown = bh.crop(bh.screenshot_pixels(look), box, 2)
+            assert shown.shape[:2] == expected.shape[:2], (shown.shape, expected.shape)
+            off = np.abs(shown.astype(int) - expected[..., :3].astype(int)).max(axis=-1) > 8
+            assert off.mean() < 0.001, (
+                f"{selector}: {off.sum()} of the painted picture's pixels differ from its backdrop"
+                " with the moving region laid on it: the layers are misaligned"
             )
 
 
@@ -182,7 +228,7 @@ def controls_and_picture(page, selector: str) -> tuple[dict, list[dict]]:
     """The box of an explorer's picture and those of its slider handles' tracks."""
     root = page.locator(selector)
     root.scroll_into_view_if_needed()
-    picture = root.locator("img.nnw-explorer-figure").bounding_box()
+    picture = root.locator(".nnw-explorer-picture").bounding_box()
     sliders = root.locator(".widget-slider, .widget-dropdown, .widget-toggle-buttons")
     return picture, [sliders.nth(i).bounding_box() for i in range(sliders.count())]
 

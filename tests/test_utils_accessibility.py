@@ -17,8 +17,8 @@ def test_a_picture_syncs_a_description_so_its_tooltip_can_render():
 
 
 def test_the_slider_names_script_is_hidden_constant_and_requests_nothing():
-    widget = accessibility.slider_names_widget()
+    widget = accessibility.accessible_names_widget()
     assert widget.layout.display == "none"
     assert re.fullmatch(r'<img alt="" hidden src="data:," onerror="[^"<>]+">', widget.value)
     assert "aria-label" in widget.value and "http" not in widget.value
-    assert widget.value == accessibility.slider_names_widget().value
+    assert widget.value == accessibility.accessible_names_widget().value

@@ -75,8 +75,32 @@ def test_every_picture_is_drawn_at_twice_its_css_size_and_never_stretched(each):
     _, explorer = each
     width, height = css_size(explorer)
     assert encode.png_size(explorer.png) == (2 * width, 2 * height)
-    assert explorer._image.layout.width == f"{width}px"
-    assert explorer._image.layout.height == "auto" and explorer._image.layout.max_width == "100%"
+    assert encode.png_size(explorer._backdrop.value) == (2 * width, 2 * height)
+    assert explorer._picture.layout.width == f"{width}px"
+    assert explorer._picture.layout.max_width == "100%"
+    assert explorer._backdrop.layout.width == "100%"
+
+
+def test_every_key_press_sends_only_the_moving_region_laid_exactly_over_the_backdrop(each):
+    name, explorer = each
+    left, top, right, bottom = explorer._blitter.region
+    assert all(v % 2 == 0 for v in (left, top, right, bottom)), "whole CSS pixels at 2x"
+    assert encode.png_size(explorer._image.value) == (right - left, bottom - top)
+    width, height = (2 * v for v in css_size(explorer))
+    layout = explorer._image.layout
+    edges = [
+        (layout.left, left, width),
+        (layout.top, top, height),
+        (layout.width, right - left, width),
+    ]
+    for edge, exact, whole in edges:  # a hair past the pixel, less than 1/64 CSS px (see base)
+        assert exact < float(edge.rstrip("%")) / 100 * whole < exact + 2 / 64
+    for i in range(4):  # the backdrop with the region laid on it is the whole picture
+        PRESS[name](explorer, i)
+        left, top, right, bottom = explorer._blitter.region
+        shown = pixels(explorer._backdrop.value)
+        shown[top:bottom, left:right] = pixels(explorer._image.value)
+        assert np.array_equal(shown, pixels(explorer.png)), (name, i)
 
 
 def test_every_explorer_fits_a_1280_by_800_window(each):
@@ -94,10 +118,10 @@ def test_every_explorer_has_the_themes_classes(each):
     name, explorer = each
     assert {"nnw-widget", "nnw-explorer"} <= set(explorer.widget._dom_classes)
     photo = name in ("kernel", "digit")  # their pixels are data, not ink on paper
-    assert set(explorer._image._dom_classes) == {
-        "nnw-explorer-figure",
-        "nnw-photo" if photo else "nnw-art",
-    }
+    look = "nnw-photo" if photo else "nnw-art"
+    assert set(explorer._image._dom_classes) == {"nnw-explorer-figure", look}
+    assert set(explorer._backdrop._dom_classes) == {"nnw-explorer-backdrop", look}
+    assert set(explorer._picture._dom_classes) == {"nnw-explorer-picture", look}
 
 
 def test_every_control_has_an_accessible_name_and_a_tooltip(each):
@@ -119,7 +143,6 @@ def test_a_key_press_redraws_the_picture_its_description_and_the_readout_once(ea
     assert draws == [1]
     after = (explorer.png, explorer._image.tooltip, explorer.readout)
     assert all(b != a for b, a in zip(before, after, strict=True)), name
-    assert explorer._image.value == explorer.png
 
 
 def test_a_key_press_moves_the_same_artists_on_the_same_figure(each):

@@ -52,9 +52,23 @@ def test_the_picture_is_drawn_at_twice_its_css_size_and_shown_at_that_size():
     dot = Dot()
     assert encode.png_size(dot.png) == (2 * 300, 2 * 200)
     assert style.pixel_ratio() == 2
-    layout = dot._image.layout
-    assert (layout.width, layout.height, layout.max_width) == ("300px", "auto", "100%")
-    assert (dot._image.width, dot._image.height) == ("300", "200")  # its aspect, before it loads
+    assert encode.png_size(dot._backdrop.value) == (2 * 300, 2 * 200)
+    assert (dot._picture.layout.width, dot._picture.layout.max_width) == ("300px", "100%")
+    assert (dot._backdrop.layout.width, dot._backdrop.layout.height) == ("100%", "auto")
+
+
+def test_only_the_dots_axes_are_sent_at_a_key_press_and_the_backdrop_once():
+    dot = Dot()
+    backdrop, sent = dot._backdrop.value, []
+    dot._image.observe(lambda change: sent.append(change["new"]), names="value")
+    dot._backdrop.observe(lambda change: sent.append("backdrop"), names="value")
+    dot.update(0.2, 0.9)
+    dot.update(0.7, 0.1)
+    assert len(sent) == 2 and "backdrop" not in sent and dot._backdrop.value == backdrop
+    left, top, right, bottom = dot._blitter.region  # the axes (the dot is clipped to them)
+    ax = dot.figure.axes[0].bbox
+    assert left <= ax.x0 and right >= ax.x1 and right - left < 2 * 300
+    assert encode.png_size(sent[-1]) == (right - left, bottom - top)
 
 
 def test_the_picture_is_the_package_encoders_png_of_the_canvas():
@@ -64,10 +78,11 @@ def test_the_picture_is_the_package_encoders_png_of_the_canvas():
 
 def test_the_controls_sit_in_a_column_beside_the_picture_and_wrap_below_it_when_narrow():
     dot = Dot()
-    style_sheet, names, image, column = dot.widget.children
+    style_sheet, names, picture, column = dot.widget.children
     assert isinstance(style_sheet, ipywidgets.HTML) and theme.CSS in style_sheet.value
     assert names.layout.display == "none" and "aria-label" in names.value
-    assert image is dot._image and column.children == (dot.x, dot.y, dot._readout)
+    assert picture.children == (dot._backdrop, dot._image)
+    assert column.children == (dot.x, dot.y, dot._readout)
     assert dot.widget.layout.display == "flex" and dot.widget.layout.flex_flow == "row wrap"
     assert column.layout.width == f"{CONTROLS_WIDTH[False]}px"
     assert all(slider.layout.width == "100%" for slider in (dot.x, dot.y))
@@ -168,16 +183,21 @@ def test_a_blitted_picture_is_the_full_drawing_and_redraws_its_backdrop_when_tol
     (line,) = still.plot([0.1, 0.9], [0.2, 0.8], color="red")  # off the frame, which is drawn first
     blitter = Blitter(figure, [line], backdrop=[changing])
     line.set_ydata([0.8, 0.2])
-    blitted = pixels(blitter.png())
+    first = blitter.draw()  # the background, to send to the browser once
+    assert encode.png_size(first) == blitter.size == (800, 400)
+    left, top, right, bottom = blitter.region  # the line is clipped to the left axes
+    assert right <= 420 and encode.png_size(blitter.png()) == (right - left, bottom - top)
+    blitted = pixels(encode.canvas_png(figure))
     for artist in (line, changing):
         artist.set_animated(False)
     np.testing.assert_array_equal(blitted, pixels(encode.figure_png(figure)))
     for artist in (line, changing):
         artist.set_animated(True)
     changing.set_ylim(0, 10)  # the backdrop changed: without invalidate() the picture is stale
-    assert np.array_equal(pixels(blitter.png()), blitted)
+    assert blitter.draw() is None and np.array_equal(pixels(encode.canvas_png(figure)), blitted)
     blitter.invalidate()
-    fresh = pixels(blitter.png())
+    assert blitter.draw() is not None  # a new background to send
+    fresh = pixels(encode.canvas_png(figure))
     changing.set_animated(False)
     line.set_animated(False)
     np.testing.assert_array_equal(fresh, pixels(encode.figure_png(figure)))

@@ -14,21 +14,25 @@ if TYPE_CHECKING:
 
 # ipywidgets 8.1 gives a slider's handle (the focusable role="slider" element) no accessible
 # name: its <label> is not tied to it, and the front end passes noUiSlider no handleAttributes.
-# This script names each handle in the widget after its label (the tooltip when there is one)
-# and keeps doing so as the front end redraws sliders. It runs from an image that fails to load
+# This script names each handle in the widget after its label (the tooltip when there is one),
+# gives the explorers' backdrop pictures (the still layer under the named picture) an empty alt
+# so that screen readers skip them, and keeps doing so as the front end redraws the widget. It runs from an image that fails to load
 # (src "data:,", no request leaves the page) because widgets' HTML runs no <script> elements.
 # It is a constant: nothing from a notebook or a student is ever put into it.
 _NAME_SLIDERS = (
     "var root=this.closest('.nnw-widget')||document.body;"
     "function name(){root.querySelectorAll('.widget-slider').forEach(function(s){"
     "var h=s.querySelector('.noUi-handle'),l=s.querySelector('.widget-label');"
-    "if(h&&l)h.setAttribute('aria-label',l.title||l.textContent)})}"
+    "if(h&&l)h.setAttribute('aria-label',l.title||l.textContent)});"
+    "root.querySelectorAll('img.nnw-explorer-backdrop').forEach(function(i){"
+    "i.setAttribute('alt','')})}"
     "name();new MutationObserver(name).observe(root,{childList:true,subtree:true})"
 )
 
 
-def slider_names_widget() -> ipywidgets.HTML:
-    """An invisible widget that gives the sliders of the `nnw-widget` it sits in accessible names."""
+def accessible_names_widget() -> ipywidgets.HTML:
+    """An invisible widget that names the sliders of the `nnw-widget` it sits in and hides its
+    decorative backdrop pictures from screen readers."""
     import ipywidgets as widgets
 
     script = f'<img alt="" hidden src="data:," onerror="{_NAME_SLIDERS}">'

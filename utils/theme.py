@@ -24,6 +24,11 @@ CSS = f"""
 img.nnw-art, img.nnw-photo {{ max-width: 100%; height: auto; }}
 {DARK} img.nnw-art {{ filter: invert(0.93) hue-rotate(180deg); }}
 {DARK} img.nnw-photo {{ background: #f4f4f4; padding: 4px; border-radius: 4px; }}
+.nnw-explorer-picture {{ position: relative; display: block; }}
+.nnw-explorer-picture > img {{ display: block; margin: 0; max-width: none; }}
+.nnw-explorer-picture > img.nnw-explorer-figure {{ position: absolute; height: auto; }}
+{DARK} .nnw-explorer-picture > img.nnw-photo {{ background: none; padding: 0; border-radius: 0; }}
+{DARK} .nnw-explorer-picture.nnw-photo {{ box-shadow: 0 0 0 4px #f4f4f4; border-radius: 4px; }}
 .nnw-figure {{ margin: 0; }}
 .nnw-figure figcaption {{ color: var(--jp-ui-font-color1, #1a1a1a); font-size: 0.95em;
   margin-top: 0.3em; max-width: 60em; }}

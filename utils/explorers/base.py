@@ -24,7 +24,7 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from .. import encode, theme
-from ..accessibility import picture, slider_names_widget
+from ..accessibility import accessible_names_widget, picture
 from ..style import CSS_DPI, is_projector, pixel_ratio
 
 if TYPE_CHECKING:
@@ -41,6 +41,11 @@ _SUPERSCRIPTS = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 def superscript(n: int) -> str:
     """n in superscript digits, "⁻³" for -3: plain text, which draws 4x quicker than mathtext."""
     return str(n).translate(_SUPERSCRIPTS)
+
+
+def percent(part: float, whole: float) -> str:
+    """part as a CSS percentage of whole, to 1/100,000 of a percent."""
+    return f"{100 * part / whole:.5f}%"
 
 
 def new_figure(size: tuple[float, float]) -> Figure:
@@ -112,12 +117,16 @@ def pixel_image(ax: Axes, shape: tuple[int, int], cmap: str, vmin: float, vmax: 
 
 
 class Blitter:
-    """Keeps a rendering of the figure without its moving artists; png() adds them on top.
+    """Draws the figure as two layers: a still backdrop, and the moving artists' region on top.
 
     A full Agg draw of a figure costs tens of milliseconds; restoring the saved background and
-    drawing a handful of artists costs a few. Artists that change now and then (an axes whose
-    limits move) are the `backdrop`: drawn onto the saved background again only after
-    invalidate(). With no moving artists, png() draws the whole figure.
+    drawing a handful of artists costs a few. Encoding and decoding the PNG cost about as much
+    again, in proportion to its pixels, so a key press sends only `region`: the smallest box of
+    whole screen pixels that holds every moving artist (an artist clipped to its axes stays in
+    them), cut from the finished drawing. The browser lays it over the backdrop, the figure
+    without its moving artists, which is sent again only after `invalidate()`. Artists that
+    change now and then (an axes whose limits move) are that `backdrop`. With no moving
+    artists, the region is the whole figure.
     """
 
     def __init__(self, figure: Figure, moving: list[Artist], backdrop: list[Artist] = ()):
@@ -126,16 +135,32 @@ class Blitter:
             artist.set_animated(True)  # left out of full draws, so out of the background
         self._still = None  # the figure without moving or backdrop artists
         self._background = None  # the same with the backdrop drawn on it
+        self._region: tuple[int, int, int, int] | None = None  # see `region`
+
+    @property
+    def size(self) -> tuple[int, int]:
+        """(width, height) of the whole figure in screen pixels."""
+        return round(self.figure.bbox.width), round(self.figure.bbox.height)
+
+    @property
+    def region(self) -> tuple[int, int, int, int]:
+        """(left, top, right, bottom) in screen pixels from the figure's top left: what png()
+        holds. It only grows, so the browser seldom has to move it."""
+        return self._region or (0, 0, *self.size)
 
     def invalidate(self) -> None:
-        """Say that the backdrop changed: the next png() draws it onto the background again."""
+        """Say that the backdrop changed: the next draw() draws it onto the background again."""
         self._background = None
 
-    def png(self) -> bytes:
-        """The background with the moving artists drawn on it, in their order, as PNG bytes."""
-        if not self.moving:
-            return encode.figure_png(self.figure)
-        canvas = self.figure.canvas
+    def draw(self) -> bytes | None:
+        """Draw the moving artists on the background; the background as PNG bytes when it was
+        drawn anew (the browser needs it), else None."""
+        canvas, background = self.figure.canvas, None
+        if not self.moving:  # the region is the whole figure; the backdrop only gives the size
+            canvas.draw()
+            background = None if self._region else encode.canvas_png(self.figure)
+            self._region = (0, 0, *self.size)
+            return background
         if self._still is None:
             canvas.draw()
             self._still = canvas.copy_from_bbox(self.figure.bbox)
@@ -144,10 +169,61 @@ class Blitter:
             for artist in self.backdrop:
                 self.figure.draw_artist(artist)
             self._background = canvas.copy_from_bbox(self.figure.bbox)
+            background = encode.canvas_png(self.figure)
         canvas.restore_region(self._background)
         for artist in self.moving:
             self.figure.draw_artist(artist)
-        return encode.canvas_png(self.figure)
+        self._grow_region()
+        return background
+
+    def _grow_region(self) -> None:
+        """Grow `region` until it holds every moving artist as drawn now."""
+        renderer = self.figure.canvas.get_renderer()
+        width, height = self.size
+        boxes = [box for artist in self.moving if (box := self._extent(artist, renderer))]
+        if not boxes:
+            return
+        left, bottom = (max(0, min(box[i] for box in boxes)) for i in (0, 1))
+        right, top = (
+            min(size, max(box[i] for box in boxes)) for i, size in ((2, width), (3, height))
+        )
+        step = max(1, round(pixel_ratio()))  # whole CSS pixels: the layer never sits between two
+        found = (
+            int(left // step * step),
+            int((height - top) // step * step),
+            int(min(width, -(-right // step) * step)),
+            int(min(height, -(-(height - bottom) // step) * step)),
+        )
+        if self._region is None:
+            self._region = found
+        else:
+            old = self._region
+            self._region = (min(old[0], found[0]), min(old[1], found[1]),
+                            max(old[2], found[2]), max(old[3], found[3]))  # fmt: skip
+
+    @staticmethod
+    def _extent(artist: Artist, renderer: object) -> tuple[float, float, float, float] | None:
+        """(left, bottom, right, top) in screen pixels, from the bottom, that artist may cover
+        (None: it draws nothing)."""
+        pad = 3.0  # line caps, markers' edges and antialiasing beyond the geometric extent
+        if not artist.get_visible():
+            return None
+        clip = artist.get_clip_box() if artist.get_clip_on() else None
+        if clip is not None:
+            box = clip  # clipped (to its axes, mostly): it cannot leave them
+        else:
+            box = artist.get_tightbbox(renderer)  # a title, a label, an axes with its ticks
+        if box is None or not (box.width > 0 or box.height > 0):
+            return None
+        return box.x0 - pad, box.y0 - pad, box.x1 + pad, box.y1 + pad
+
+    def png(self) -> bytes:
+        """The finished drawing's `region` as PNG bytes (call draw() first)."""
+        import numpy as np
+
+        left, top, right, bottom = self.region
+        pixels = np.asarray(self.figure.canvas.buffer_rgba())
+        return encode.png(pixels[top:bottom, left:right, :3])
 
 
 class Explorer:
@@ -235,16 +311,18 @@ class Explorer:
         """
         import ipywidgets as widgets
 
-        width, height = (round(CSS_DPI * s) for s in self.figure.get_size_inches())
-        self._image = picture(
-            width=str(width),
-            height=str(height),
-            layout=widgets.Layout(
-                width=f"{width}px", height="auto", max_width="100%", margin="0 16px 8px 0"
-            ),
-        )
+        width = round(CSS_DPI * self.figure.get_size_inches()[0])
+        self._backdrop = picture(layout=widgets.Layout(width="100%", height="auto"))
+        self._image = picture()  # the moving region: placed over the backdrop by place_region()
+        self._backdrop.add_class("nnw-explorer-backdrop")
         self._image.add_class("nnw-explorer-figure")
-        self._image.add_class(self.PICTURE)
+        self._picture = widgets.Box(
+            [self._backdrop, self._image],
+            layout=widgets.Layout(width=f"{width}px", max_width="100%", margin="0 16px 8px 0"),
+        )
+        for layer in (self._backdrop, self._image, self._picture):
+            layer.add_class(self.PICTURE)
+        self._picture.add_class("nnw-explorer-picture")
         self._readout = widgets.HTML()
         self._readout.add_class("nnw-readout")
         column = widgets.VBox(
@@ -253,7 +331,7 @@ class Explorer:
         )
         column.add_class("nnw-explorer-controls")
         self.widget = widgets.Box(
-            [theme.style_widget(), slider_names_widget(), self._image, column],
+            [theme.style_widget(), accessible_names_widget(), self._picture, column],
             layout=widgets.Layout(display="flex", flex_flow="row wrap", align_items="flex-start"),
         )
         for name in ("nnw-widget", "nnw-explorer", *(["nnw-projector"] if self.big else [])):
@@ -261,6 +339,7 @@ class Explorer:
         for ax in self.figure.axes:  # grid lines under every artist, as blitted pictures have
             ax.set_axisbelow(True)
         self._blitter = Blitter(self.figure, moving, backdrop)
+        self._region = None
         self._quiet = False
         self.redraw()
 
@@ -285,14 +364,36 @@ class Explorer:
     def redraw(self) -> None:
         """Move the artists to the controls' values, re-encode the picture and its description.
 
-        The picture and its description reach the browser first, as one message, and the
-        readout after them: the browser starts decoding the picture sooner.
+        The moving region and its description reach the browser first, as one message, and the
+        readout after them: the browser starts decoding the picture sooner. The backdrop goes
+        before them, and only when it changed.
         """
         with self._readout.hold_sync():
             self.draw()
+            background = self._blitter.draw()
+            self._png = None
+            if background is not None:
+                self._backdrop.value = background
+            if self._blitter.region != self._region:
+                self._place_region(self._blitter.region)
             with self._image.hold_sync():
                 self._image.value = self._blitter.png()
                 self._image.tooltip = self.describe()
+
+    def _place_region(self, region: tuple[int, int, int, int]) -> None:
+        """Lay the moving region's picture over the backdrop at `region` (screen pixels), in
+        percentages of the figure, so that it stays in place at any width of the page.
+
+        Browsers lay out in 1/64 CSS px and round down, so each edge is nudged 1/100 CSS px
+        outwards: it then lands on the very pixel it names, not 1/64 px before it.
+        """
+        width, height = self._blitter.size
+        left, top, right, bottom = region
+        nudge = 0.01 * pixel_ratio()
+        self._image.layout.left = percent(left + nudge, width)
+        self._image.layout.top = percent(top + nudge, height)
+        self._image.layout.width = percent(right - left + nudge, width)
+        self._region = region
 
     def draw(self) -> None:
         """Move the figure's artists and the readout to the controls' values (each explorer's own)."""
@@ -304,8 +405,10 @@ class Explorer:
 
     @property
     def png(self) -> bytes:
-        """The picture as it is now, as PNG bytes (drawn at style.pixel_ratio() times its CSS size)."""
-        return self._image.value
+        """The whole picture as it is now, as PNG bytes (at style.pixel_ratio() times its CSS size)."""
+        if self._png is None:
+            self._png = encode.canvas_png(self.figure)
+        return self._png
 
     @property
     def readout(self) -> str:
