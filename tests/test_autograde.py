@@ -22,11 +22,30 @@ WRONG_ANSWERS = {
         {"softmax-tests"},
     ),
     "03-gradient-descent": (
-        "logistic-gradients",
-        "def logistic_gradients(X, y, w, b):\n"
-        "    error = y - sigmoid(X @ w + b)\n"
-        "    return (X.T @ error) / len(y), float(np.mean(error))\n",
-        {"logistic-gradients-tests"},
+        "momentum-adam",
+        "def momentum_step(x, velocity, grad, lr, beta):\n"
+        "    velocity = beta * velocity + grad\n"
+        "    return x - lr * velocity, velocity\n"
+        "\n\n"
+        "def adam_step(x, m, v, grad, t, lr, beta1=0.9, beta2=0.999, eps=1e-8):\n"
+        "    m = beta1 * m + (1 - beta1) * grad\n"
+        "    v = beta2 * v + (1 - beta2) * grad**2\n"
+        "    return x - lr * m / (np.sqrt(v) + eps), m, v  # no bias correction\n"
+        "\n\n"
+        "def run_optimizer(hessian, minimum, x0, method, lr, steps, beta=0.9):\n"
+        "    x, velocity, m, v = x0.copy(), 0 * x0, 0 * x0, 0 * x0\n"
+        "    path = [x]\n"
+        "    for t in range(1, steps + 1):\n"
+        "        grad = hessian @ (x - minimum)\n"
+        "        if method == 'gd':\n"
+        "            x = x - lr * grad\n"
+        "        elif method == 'momentum':\n"
+        "            x, velocity = momentum_step(x, velocity, grad, lr, beta)\n"
+        "        else:\n"
+        "            x, m, v = adam_step(x, m, v, grad, t, lr)\n"
+        "        path.append(x)\n"
+        "    return np.array(path)\n",
+        {"momentum-adam-tests"},
     ),
     "04-backprop": (
         "backward",
@@ -49,14 +68,20 @@ WRONG_ANSWERS = {
         {"max-pool2d-tests"},
     ),
     "06-rnn": (
-        "lstm-cell-step",
-        "def lstm_cell_step(x, h, c, W_ih, W_hh, b_ih, b_hh):\n"
-        "    z = x @ W_ih.T + b_ih + h @ W_hh.T + b_hh\n"
-        "    z_i, z_f, z_o, z_g = np.split(z, 4, axis=1)  # torch's order is i, f, g, o\n"
-        "    i, f, o = (1 / (1 + np.exp(-v)) for v in (z_i, z_f, z_o))\n"
-        "    c_new = f * c + i * np.tanh(z_g)\n"
-        "    return o * np.tanh(c_new), c_new\n",
-        {"lstm-cell-step-tests"},
+        "bptt",
+        "def bptt(xs, y, w1, b1, w2):\n"
+        "    hs = [0.0]\n"
+        "    for x in xs:\n"
+        "        hs.append(max(x * w1 + b1 + hs[-1] * w2, 0.0))\n"
+        "    d_w1 = d_b1 = d_w2 = 0.0\n"
+        "    d_xs = np.zeros(len(xs))\n"
+        "    d_h = hs[-1] - y\n"
+        "    for t in reversed(range(len(xs))):\n"
+        "        d_w1, d_b1, d_w2 = d_w1 + d_h * xs[t], d_b1 + d_h, d_w2 + d_h * hs[t]\n"
+        "        d_xs[t] = d_h * w1\n"
+        "        d_h = d_h * w2  # forgot the ReLU's slope\n"
+        "    return d_w1, d_b1, d_w2, d_xs\n",
+        {"bptt-tests"},
     ),
     "07-mnist": (
         "relu-backward",

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from grading.cells import cell_text, nbgrader_meta, read_notebook
+from grading.cells import cell_text, is_test_cell, is_written_answer, nbgrader_meta, read_notebook
 from grading.course import LESSONS, REPO, SOLUTIONS, generate_lessons, lesson_ids, lesson_notebook
 
 REGION = re.compile(r"### BEGIN (SOLUTION|HIDDEN TESTS)\n(.*?)### END \1", re.DOTALL)
@@ -50,6 +50,15 @@ def test_lesson_leaks_no_solution_and_no_hidden_test(lesson):
         assert marker not in student_text, f"{lesson}: student notebook contains '{marker}'"
     leaked = secret_lines(read_notebook(lesson_notebook(lesson, SOLUTIONS))) & lines(student_text)
     assert not leaked, f"{lesson}: student notebook shows solution or hidden-test lines: {leaked}"
+
+
+@pytest.mark.parametrize("lesson", [lesson for lesson in lesson_ids() if lesson != "00-welcome"])
+def test_a_graded_lesson_has_3_to_6_autograded_exercises_and_a_written_answer(lesson):
+    """The curriculum's budget: enough practice to learn from, little enough to finish."""
+    cells = read_notebook(lesson_notebook(lesson, SOLUTIONS))["cells"]
+    exercises = [nbgrader_meta(cell)["grade_id"] for cell in cells if is_test_cell(cell)]
+    assert 3 <= len(exercises) <= 6, f"{lesson} has {len(exercises)} exercises: {exercises}"
+    assert any(is_written_answer(cell) for cell in cells), f"{lesson} asks nothing in words"
 
 
 def test_secret_lines_finds_solutions_hidden_tests_and_model_answers():

@@ -125,3 +125,41 @@ def test_compare_batch_sizes_explains_bad_input(change, error, message):
     kwargs = {"gradients": gradients, "loss": loss, "X": X, "y": y, **change}
     with pytest.raises(error, match=message):
         descent.compare_batch_sizes(**kwargs)
+
+
+# The optimisers' pictures: a steeper copy of the bowl, when a path settles, paths on contours.
+def test_stretched_keeps_the_axes_minimum_and_shallow_curvature():
+    bowl = descent.Bowl()
+    steep = descent.stretched(bowl, 25.0)
+    np.testing.assert_allclose(steep.curvatures, [1.0, 25.0])
+    np.testing.assert_allclose(steep.minimum, bowl.minimum)
+    np.testing.assert_allclose(np.abs(steep.steep @ bowl.steep), 1.0)  # the same steep axis
+    with pytest.raises(ValueError, match="steep must be a finite number > 0"):
+        descent.stretched(bowl, 0.0)
+
+
+def test_steps_to_reach_counts_until_the_path_stays_near():
+    minimum = np.zeros(2)
+    path = np.array([[3.0, 0.0], [0.005, 0.0], [0.5, 0.0], [0.001, 0.0], [0.0, 0.002]])
+    assert descent.steps_to_reach(path, minimum, 0.01) == 3  # it left again after step 1
+    assert descent.steps_to_reach(path, minimum, 10.0) == 0
+    assert descent.steps_to_reach(path[:3], minimum, 0.01) is None  # not near at the end
+    with np.errstate(over="ignore"):
+        diverged = np.array([[1.0, 1.0], [1e308, -1e308], [np.inf, np.nan]])
+    assert descent.steps_to_reach(diverged, minimum, 0.01) is None
+
+
+def test_plot_paths_overlays_each_path_with_its_legend_beside():
+    import matplotlib.pyplot as plt
+
+    bowl = descent.Bowl()
+    start = descent.start_point()
+    paths = {"slow": bowl.path(start, 0.05, 20), "fast": bowl.path(start, 0.25, 20)}
+    ax = descent.plot_paths(paths, bowl, start)
+    labels = [text.get_text() for text in ax.get_legend().get_texts()]
+    assert labels == ["slow", "fast"]
+    assert ax.get_legend().get_window_extent().x0 > ax.bbox.x1
+    assert layout.layout_problems(ax.figure) == []
+    plt.close(ax.figure)
+    with pytest.raises(TypeError, match="paths must be a dict"):
+        descent.plot_paths([])

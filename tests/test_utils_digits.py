@@ -103,3 +103,46 @@ def test_plot_mistakes_shows_only_mistakes():
     assert all("→" in ax.get_title() and "%" in ax.get_title() for ax in shown)
     with pytest.raises(ValueError, match="no mistakes"):
         digits.plot_mistakes(images, labels, labels)
+
+
+def test_plot_weights_marks_units_by_number():
+    W = np.random.default_rng(1).normal(size=(12, 784))
+    axes = [ax for ax in digits.plot_weights(W, marked=[2, 7]).axes if ax.images]
+    assert [ax.get_title() for ax in axes[:3]] == ["", "", "unit 2"]
+    assert axes[7].title.get_color() == style.PALETTE["vermillion"]
+
+
+def test_confusions_most_frequent_first_with_ties_in_digit_order():
+    labels = np.array([3, 3, 5, 5, 7, 7, 1, 0, 0])
+    predicted = np.array([2, 2, 3, 3, 1, 1, 7, 0, 6])
+    assert digits.confusions(labels, predicted) == [(3, 2, 2), (5, 3, 2), (7, 1, 2), (0, 6, 1),
+                                                    (1, 7, 1)]  # fmt: skip
+    assert digits.confusions(labels, labels) == []
+
+
+def curves(n=6):
+    loss = list(np.linspace(1.0, 0.1, n))
+    return {"train_loss": loss, "validation_loss": [v + 0.2 for v in loss],
+            "validation_accuracy": list(np.linspace(0.8, 0.95, n))}  # fmt: skip
+
+
+@pytest.mark.parametrize("projector", [False, True])
+def test_plot_learning_curves_two_panels_and_the_kept_epoch(projector):
+    style.use_course_style(projector=projector)
+    fig = digits.plot_learning_curves(curves(), chosen=4, title="a run")
+    left, right = fig.axes
+    assert [line.get_label() for line in left.lines] == [
+        "training loss", "validation loss", "epoch 4 (kept)"
+    ]  # fmt: skip
+    assert list(left.lines[0].get_xdata()) == [1, 2, 3, 4, 5, 6]
+    assert right.lines[-1].get_xdata()[0] == 4
+    assert fig.get_figwidth() <= style.content_width()
+    assert layout_problems(fig) == []
+    digits.plot_learning_curves(curves())
+
+
+def test_plot_learning_curves_bad_input():
+    with pytest.raises(ValueError, match="non-empty list 'validation_loss'"):
+        digits.plot_learning_curves({**curves(), "validation_loss": []})
+    with pytest.raises(ValueError, match="chosen must be an epoch from 1 to 6"):
+        digits.plot_learning_curves(curves(), chosen=0)

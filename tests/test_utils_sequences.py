@@ -10,8 +10,9 @@ import pytest
 matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt  # noqa: E402
+import torch  # noqa: E402
 
-from utils import sequences, style  # noqa: E402
+from utils import grading_mode, sequences, style  # noqa: E402
 from utils.layout import layout_problems  # noqa: E402
 
 # --------------------------------------------------------------------------- data
@@ -127,3 +128,81 @@ def test_importing_the_module_loads_no_plotting_or_widgets():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+# --------------------------------------------------------------------------- the memory task
+
+
+def test_recall_task_marks_the_first_step_and_asks_for_its_value():
+    X, y = sequences.recall_task(50, 7, seed=1)
+    assert X.shape == (50, 7, 2) and y.shape == (50,) and X.dtype == y.dtype == np.float64
+    np.testing.assert_array_equal(y, X[:, 0, 0])
+    np.testing.assert_array_equal(X[:, :, 1], np.tile([1.0, 0, 0, 0, 0, 0, 0], (50, 1)))
+    assert np.all(np.abs(X[:, :, 0]) <= 1) and X[:, :, 0].std() > 0.4
+    np.testing.assert_array_equal(X, sequences.recall_task(50, 7, seed=1)[0])
+    assert not np.array_equal(X, sequences.recall_task(50, 7, seed=2)[0])
+
+
+def test_recall_task_rejects_bad_sizes_by_name():
+    with pytest.raises(ValueError, match="length"):
+        sequences.recall_task(5, 0)
+    with pytest.raises(ValueError, match="n"):
+        sequences.recall_task(0, 5)
+
+
+class _LastStep(torch.nn.Module):
+    """A tiny regressor on a sequence: a linear map of the last step's features."""
+
+    def __init__(self):
+        super().__init__()
+        self.head = torch.nn.Linear(2, 1)
+
+    def forward(self, x):
+        return self.head(x[:, -1]).squeeze(-1)
+
+
+def test_train_regressor_lowers_the_loss_and_returns_one_loss_a_step(monkeypatch):
+    monkeypatch.delenv(grading_mode.GRADING_ENV, raising=False)
+    torch.manual_seed(0)
+    X = np.random.default_rng(0).normal(size=(256, 3, 2))
+    y = 2 * X[:, -1, 0] - X[:, -1, 1] + 0.5
+    model = _LastStep()
+    before = sequences.mean_squared_error(model, X, y)
+    losses = sequences.train_regressor(model, X, y, steps=200, batch_size=32, lr=0.05)
+    assert len(losses) == 200 and all(isinstance(v, float) for v in losses)
+    after = sequences.mean_squared_error(model, X, y)
+    assert after < 1e-3 < before and after == pytest.approx(
+        np.mean((model(torch.tensor(X, dtype=torch.float32)).detach().numpy() - y) ** 2), rel=1e-4
+    )
+
+
+def test_train_regressor_trains_a_few_steps_in_grading_mode(monkeypatch, capsys):
+    monkeypatch.setenv(grading_mode.GRADING_ENV, "1")
+    X, y = sequences.recall_task(40, 4)
+    losses = sequences.train_regressor(_LastStep(), X, y, steps=300, batch_size=8)
+    assert len(losses) == grading_mode.FIT_BATCHES
+    assert "grading mode" in capsys.readouterr().out
+
+
+def test_train_regressor_rejects_bad_arguments():
+    X, y = sequences.recall_task(10, 4)
+    with pytest.raises(ValueError, match="y"):
+        sequences.train_regressor(_LastStep(), X, y[:5], steps=1)
+    with pytest.raises(ValueError, match="lr"):
+        sequences.train_regressor(_LastStep(), X, y, lr=0.0)
+    with pytest.raises(ValueError, match="steps"):
+        sequences.train_regressor(_LastStep(), X, y, steps=0)
+
+
+def test_plot_recall_example_highlights_the_marked_value_and_fits():
+    X, _ = sequences.recall_task(1, 12, seed=3)
+    ax = sequences.plot_recall_example(X[0])
+    labels = [text.get_text() for text in ax.get_legend().get_texts()]
+    assert labels == ["distractors", "marked value (marker = 1)", "target: the marked value"]
+    marked, target = ax.lines[2], ax.lines[3]  # after the zero line and the distractors
+    assert marked.get_ydata()[0] == target.get_ydata()[0] == X[0, 0, 0]
+    assert ax.figure.get_figwidth() <= style.content_width()
+    assert layout_problems(ax.figure) == []
+    plt.close(ax.figure)
+    with pytest.raises(ValueError, match="X"):
+        sequences.plot_recall_example(np.zeros((5, 3)))

@@ -1,4 +1,4 @@
-"""utils.training: fit, accuracy, predictions, mnist_tensors, random_shifts and compare_devices."""
+"""utils.training: fit, accuracy, evaluate, train_with_curves, mnist_tensors, shifts, devices."""
 
 import numpy as np
 import pytest
@@ -148,3 +148,63 @@ def test_fit_with_shifts_and_the_recipes():
         training.fit(model, data, 1, shift=1, augment=lambda b: b)
     for recipe in (training.MLP_RECIPE, training.CNN_RECIPE):
         assert {"epochs", "lr", "batch_size", "schedule", "shift"} == set(recipe)
+
+
+def test_l2_is_lesson_04s_lambda_on_the_weights_only():
+    X, y = blobs()
+    torch.manual_seed(3)
+    no_bias = torch.nn.Sequential(torch.nn.Linear(5, 3, bias=False))
+    start = {k: v.clone() for k, v in no_bias.state_dict().items()}
+    # lambda / (2 m) * sum W^2 has gradient lambda / m * W: Adam's weight_decay = lambda / m.
+    training.fit(no_bias, (X, y), 2, lr=1e-2, l2=24.0, progress=False)
+    twin = torch.nn.Sequential(torch.nn.Linear(5, 3, bias=False))
+    twin.load_state_dict(start)
+    training.fit(twin, (X, y), 2, lr=1e-2, weight_decay=24.0 / len(X), progress=False)
+    assert torch.allclose(no_bias[0].weight, twin[0].weight, atol=1e-6)
+    with torch.no_grad():
+        assert float(training._squared_weights(make_model())) == pytest.approx(
+            sum(float((p**2).sum()) for p in make_model().parameters() if p.ndim == 2)
+        )
+    with pytest.raises(ValueError, match="l2 must be >= 0"):
+        training.fit(make_model(), (X, y), 1, l2=-1.0)
+
+
+def test_on_epoch_is_called_after_each_epoch_and_training_goes_on():
+    X, y = blobs()
+    model = make_model()
+    seen = []
+
+    def record(epoch, loss):
+        seen.append((epoch, loss))
+        model.eval()  # fit switches back to training mode
+
+    losses = training.fit(model, (X, y), 3, lr=1e-2, on_epoch=record, progress=False)
+    assert seen == list(zip([1, 2, 3], losses, strict=True))
+    with pytest.raises(TypeError, match="on_epoch must be a function"):
+        training.fit(model, (X, y), 1, on_epoch=3)
+
+
+def test_evaluate_gives_loss_and_accuracy_and_keeps_the_mode():
+    X, y = blobs()
+    model = make_model()
+    model.train()
+    loss, accuracy = training.evaluate(model, (X, y), batch_size=7)
+    with torch.no_grad():
+        scores = model(X)
+    assert loss == pytest.approx(float(torch.nn.functional.cross_entropy(scores, y)), rel=1e-5)
+    assert accuracy == pytest.approx(training.accuracy(model, X, y))
+    assert model.training
+    with pytest.raises(ValueError, match="empty"):
+        training.evaluate(model, (X[:0], y[:0]))
+
+
+def test_train_with_curves_measures_every_epoch_and_keeps_the_weights():
+    X, y = blobs()
+    model = make_model()
+    curves = training.train_with_curves(model, (X[:200], y[:200]), (X[200:], y[200:]), 4, lr=1e-2)
+    assert [len(curves[k]) for k in curves] == [4, 4, 4, 4]
+    assert curves["train_loss"][-1] < curves["train_loss"][0]
+    model.load_state_dict(curves["states"][-1])
+    assert curves["validation_accuracy"][-1] == training.evaluate(model, (X[200:], y[200:]))[1]
+    lean = training.train_with_curves(make_model(), (X, y), (X, y), 2, keep_states=False)
+    assert lean["states"] == []

@@ -18,6 +18,7 @@ _SUBMODULES = (
     "encode",
     "explorers",
     "figures",
+    "graphs",
     "layout",
     "logloss",
     "mlp",

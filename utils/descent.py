@@ -2,9 +2,10 @@
 
 `Bowl` is a quadratic loss (the shape of every smooth loss near its minimum) on which
 `plot_learning_rates()` draws four learning rates' paths (utils.explorers.learning_rate_explorer
-is its widget); `compare_batch_sizes(...)` trains one model with batch, mini-batch and stochastic
-gradient descent and draws the three loss curves in one figure. matplotlib is imported only when
-a picture is made.
+is its widget), `plot_paths(...)` any optimisers' paths on it, `stretched(bowl, steep)` a steeper
+copy and `steps_to_reach(...)` how soon a path settles near the minimum; `compare_batch_sizes(...)`
+trains one model with batch, mini-batch and stochastic gradient descent and draws the three loss
+curves in one figure. matplotlib is imported only when a picture is made.
 """
 
 from __future__ import annotations
@@ -150,6 +151,53 @@ def plot_learning_rates(
         ax.set_title(f"{name}: lr = {lr:.3g}")
         ax.label_outer()
     return figure
+
+
+def stretched(bowl: Bowl, steep: float) -> Bowl:
+    """The same bowl (axes, minimum, shallow curvature) with its steep curvature set to steep."""
+    steep = number(steep, "steep", positive=True)
+    axes = np.linalg.eigh(bowl.hessian)[1]  # columns: shallow axis, steep axis
+    curvatures = np.array([bowl.curvatures[0], steep])
+    return Bowl(axes @ np.diag(curvatures) @ axes.T, bowl.minimum)
+
+
+def steps_to_reach(path: object, minimum: object, tol: float) -> int | None:
+    """The first step k from which every point path[k:] stays within tol of minimum, else None."""
+    path = array(path, "path", ("steps + 1", "d"))
+    minimum = array(minimum, "minimum", (path.shape[1],))
+    tol = number(tol, "tol", positive=True)
+    with np.errstate(invalid="ignore", over="ignore"):
+        near = np.linalg.norm(path - minimum, axis=1) <= tol  # nan (diverged) counts as far
+    if not near[-1]:
+        return None
+    far = np.flatnonzero(~near)
+    return int(far[-1] + 1) if far.size else 0
+
+
+def plot_paths(
+    paths: Mapping[str, object],
+    bowl: Bowl | None = None,
+    start: object = None,
+    ax: Axes | None = None,
+) -> Axes:
+    """Paths {name: points (steps + 1, 2)} overlaid on the bowl's contours, the legend beside."""
+    import matplotlib.pyplot as plt
+
+    bowl = Bowl() if bowl is None else bowl
+    start = start_point(start)
+    if not isinstance(paths, Mapping) or not paths:
+        raise TypeError(f"paths must be a dict name -> points, got {describe(paths)}")
+    if ax is None:
+        ax = plt.figure(figsize=figsize(6.4, 4.4), layout="constrained").add_subplot()
+    big = is_projector()
+    contours(ax, bowl, start, big)
+    colors = [PALETTE["blue"], PALETTE["orange"], PALETTE["bluish_green"], PALETTE["vermillion"]]
+    for i, (name, points) in enumerate(paths.items()):
+        points = on_screen(array(points, f"paths[{name!r}]", ("steps + 1", 2)), start, bowl.minimum)
+        width = 3 if big else 1.5
+        ax.plot(*points.T, "o-", color=colors[i % len(colors)], lw=width, ms=3, label=str(name))
+    legend_beside(ax)
+    return ax
 
 
 def compare_batch_sizes(

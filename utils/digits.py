@@ -1,4 +1,5 @@
-"""Figures for lesson 07 (MNIST): digit grids, first-layer weights, a confusion matrix, mistakes.
+"""Figures for lesson 07 (MNIST): digit grids, first-layer weights, a confusion matrix, mistakes,
+learning curves.
 
 matplotlib is imported inside the functions (the digit explorer is in utils.explorers). Images are (n, 28, 28) arrays (or
 (n, 784) rows); labels and predictions are int arrays of n classes 0-9.
@@ -7,12 +8,13 @@ matplotlib is imported inside the functions (the digit explorer is in utils.expl
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from . import arguments
-from .style import PALETTE, content_width, is_projector
+from .style import PALETTE, content_width, figsize, is_projector
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -85,8 +87,13 @@ def plot_digits(
     return fig
 
 
-def plot_weights(weights: object, n: int | None = None, cols: int = 10) -> Figure:
-    """First-layer weights as 28x28 images, blue positive, red negative, one per hidden unit."""
+def plot_weights(
+    weights: object, n: int | None = None, cols: int = 10, marked: Iterable[int] = ()
+) -> Figure:
+    """First-layer weights as 28x28 images, blue positive, red negative, one per hidden unit.
+
+    marked: units (row numbers) titled with their number in vermillion, e.g. dead units.
+    """
     if hasattr(weights, "detach"):
         weights = weights.detach().cpu().numpy()
     weights = np.asarray(weights, dtype=np.float64)
@@ -98,10 +105,13 @@ def plot_weights(weights: object, n: int | None = None, cols: int = 10) -> Figur
     n = len(units) if n is None else n
     if not isinstance(n, int) or not 1 <= n <= len(units):
         raise ValueError(f"n must be an int from 1 to {len(units)}, got {n!r}")
+    marked = {int(i) for i in marked}
     fig, axes = _grid(n, cols)
-    for unit, ax in zip(units[:n], axes, strict=False):
+    for i, (unit, ax) in enumerate(zip(units[:n], axes, strict=False)):
         limit = np.abs(unit).max() or 1.0
         ax.imshow(unit.reshape(SIDE, SIDE), cmap="RdBu", vmin=-limit, vmax=limit)
+        if i in marked:
+            ax.set_title(f"unit {i}", color=PALETTE["vermillion"], fontsize=_font())
     fig.suptitle("first-layer weights, one image per hidden unit (blue +, red −)")
     return fig
 
@@ -111,6 +121,15 @@ def _confusion(labels: np.ndarray, predicted: np.ndarray) -> np.ndarray:
     counts = np.zeros((10, 10), dtype=np.int64)
     np.add.at(counts, (labels, predicted), 1)
     return counts
+
+
+def confusions(labels: object, predicted: object) -> list[tuple[int, int, int]]:
+    """Every kind of mistake as (true, predicted, count), most frequent first (ties by digit)."""
+    labels = as_labels(labels, len(labels), "labels")
+    counts = _confusion(labels, as_labels(predicted, len(labels), "predicted"))
+    np.fill_diagonal(counts, 0)
+    pairs = [(int(i), int(j), int(counts[i, j])) for i, j in np.argwhere(counts > 0)]
+    return sorted(pairs, key=lambda pair: (-pair[2], pair[0], pair[1]))
 
 
 def plot_confusion(labels: object, predicted: object, ax: Axes | None = None) -> Axes:
@@ -161,4 +180,47 @@ def plot_mistakes(
             title += f" {100 * np.asarray(probabilities)[i, predicted[i]]:.0f}%"
         ax.set_title(title, color=PALETTE["vermillion"], fontsize=_font())
     fig.suptitle("mistakes: true digit → prediction (confidence)")
+    return fig
+
+
+def _epochs(values: Sequence[float]) -> range:
+    """The epoch numbers 1, 2, ... of a per-epoch list."""
+    return range(1, len(values) + 1)
+
+
+def plot_learning_curves(
+    curves: dict[str, list], chosen: int | None = None, title: str = "learning curves"
+) -> Figure:
+    """Training and validation loss (left) and validation accuracy (right) per epoch, one figure.
+
+    chosen: an epoch (from 1) to mark with a dashed line, e.g. the one early stopping keeps.
+    """
+    import matplotlib.pyplot as plt
+    from matplotlib.ticker import MaxNLocator, PercentFormatter
+
+    for key in ("train_loss", "validation_loss", "validation_accuracy"):
+        if not curves.get(key):
+            raise ValueError(f"curves must hold a non-empty list '{key}', got {curves.get(key)!r}")
+    n = len(curves["validation_loss"])
+    if chosen is not None and not 1 <= chosen <= n:
+        raise ValueError(f"chosen must be an epoch from 1 to {n}, got {chosen!r}")
+    fig, (left, right) = plt.subplots(1, 2, figsize=figsize(9, 3.4), layout="constrained")
+    left.plot(_epochs(curves["train_loss"]), curves["train_loss"], label="training loss",
+              color=PALETTE["blue"])  # fmt: skip
+    left.plot(_epochs(curves["validation_loss"]), curves["validation_loss"],
+              label="validation loss", color=PALETTE["vermillion"])  # fmt: skip
+    left.set(xlabel="epoch", ylabel="mean cross-entropy", title="loss")
+    accuracy = curves["validation_accuracy"]
+    right.plot(
+        _epochs(accuracy), accuracy, label="validation accuracy", color=PALETTE["vermillion"]
+    )
+    right.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+    right.set(xlabel="epoch", ylabel="accuracy", title="validation accuracy")
+    for ax in (left, right):
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        if chosen is not None:
+            ax.axvline(chosen, color=PALETTE["black"], linestyle="--", linewidth=1,
+                       label=f"epoch {chosen} (kept)")  # fmt: skip
+        ax.legend()
+    fig.suptitle(title)
     return fig

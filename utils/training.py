@@ -1,4 +1,4 @@
-"""Training torch models on MNIST-sized data: fit, accuracy and the GPU-versus-CPU cell.
+"""Training torch models on MNIST-sized data: fit, accuracy, learning curves and the GPU cell.
 
 torch is imported inside the functions, so `import utils.training` stays cheap. Data come as an
 (X, y) pair of tensors or numpy arrays; `mnist_tensors` turns load_mnist's uint8 images into
@@ -126,12 +126,17 @@ def fit(
     shift: int = 0,
     augment: Callable | None = None,
     seed: int | None = 0,
+    l2: float = 0.0,
+    on_epoch: Callable[[int, float], None] | None = None,
 ) -> list[float]:
     """Train with Adam on cross-entropy for `epochs` passes; returns each epoch's mean loss.
 
     schedule: None/"constant", "onecycle" (warm up to lr, then anneal) or "cosine".
     shift: move each batch of 28x28 images by up to this many pixels (augmentation).
     augment: any function applied to each batch of inputs instead.
+    l2: lesson 04's lambda: each batch's loss gets + l2 / (2 m) times the sum of the squared
+    weights (parameters with 2 or more axes; biases are not penalised), m = len(train_data).
+    on_epoch: called as on_epoch(epoch, mean_loss) after each epoch (epochs count from 1).
     In the grader's sandbox (grading mode, utils.grading_mode) each epoch is cut to a few batches.
     """
     import torch
@@ -147,6 +152,10 @@ def fit(
         raise ValueError(f"schedule must be one of {SCHEDULES}, got {schedule!r}")
     if not isinstance(model, torch.nn.Module):
         raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}")
+    if not l2 >= 0:
+        raise ValueError(f"l2 must be >= 0, got {l2!r}")
+    if on_epoch is not None and not callable(on_epoch):
+        raise TypeError(f"on_epoch must be a function (epoch, loss) or None, got {on_epoch!r}")
     if shift and augment is not None:
         raise ValueError("give shift or augment, not both")
     if shift:
@@ -176,8 +185,9 @@ def fit(
                 rows = order[start : start + batch_size]
                 inputs = X[rows] if augment is None else augment(X[rows])
                 loss = torch.nn.functional.cross_entropy(model(inputs), y[rows])
+                objective = loss if not l2 else loss + l2 / (2 * len(X)) * _squared_weights(model)
                 optimizer.zero_grad(set_to_none=True)
-                loss.backward()
+                objective.backward()
                 optimizer.step()
                 if scheduler is not None:
                     scheduler.step()
@@ -185,8 +195,16 @@ def fit(
                 bar.update()
             losses.append(float(total) / len(order))
             bar.set_postfix(epoch=epoch + 1, loss=f"{losses[-1]:.4f}")
+            if on_epoch is not None:
+                on_epoch(epoch + 1, losses[-1])
+                model.train()  # in case on_epoch evaluated the model
     model.eval()
     return losses
+
+
+def _squared_weights(model: torch.nn.Module) -> torch.Tensor:
+    """The sum of the squares of the model's weights (parameters with 2+ axes), not its biases."""
+    return sum((p.pow(2).sum() for p in model.parameters() if p.ndim >= 2), start=0.0)
 
 
 def predictions(
@@ -269,3 +287,55 @@ def compare_devices(
         print(f"The GPU trains {cpu_s / gpu_s:.1f}x as fast as the CPU here.")
     result["model"] = model
     return result
+
+
+def evaluate(model: torch.nn.Module, data: object, batch_size: int = 2000) -> tuple[float, float]:
+    """The model's mean cross-entropy and accuracy on data (X, y), in evaluation mode."""
+    import torch
+
+    X, y = _tensors(data, "data")
+    if len(y) == 0:
+        raise ValueError("data is empty: no examples to evaluate on")
+    device = next(model.parameters()).device
+    was_training = model.training
+    model.eval()
+    loss, right = 0.0, 0
+    try:
+        with torch.no_grad():
+            for start in range(0, len(X), batch_size):
+                inputs = X[start : start + batch_size].to(device)
+                labels = y[start : start + batch_size].to(device)
+                scores = model(inputs)
+                loss += float(torch.nn.functional.cross_entropy(scores, labels, reduction="sum"))
+                right += int((scores.argmax(dim=1) == labels).sum())
+    finally:
+        model.train(was_training)
+    return loss / len(y), right / len(y)
+
+
+def train_with_curves(
+    model: torch.nn.Module,
+    train_data: object,
+    validation_data: object,
+    epochs: int,
+    keep_states: bool = True,
+    **fit_kw: object,
+) -> dict[str, list]:
+    """utils.training.fit, measuring training and validation loss and accuracy after each epoch."""
+    train = _tensors(train_data)
+    validation = _tensors(validation_data, "validation_data")
+    curves: dict[str, list] = {
+        "train_loss": [], "validation_loss": [], "validation_accuracy": [], "states": []
+    }  # fmt: skip
+
+    def measure(epoch: int, mean_loss: float) -> None:
+        curves["train_loss"].append(evaluate(model, train)[0])
+        loss, accuracy = evaluate(model, validation)
+        curves["validation_loss"].append(loss)
+        curves["validation_accuracy"].append(accuracy)
+        if keep_states:
+            state = {name: value.detach().clone() for name, value in model.state_dict().items()}
+            curves["states"].append(state)
+
+    fit(model, train, epochs, on_epoch=measure, progress=fit_kw.pop("progress", False), **fit_kw)
+    return curves

@@ -139,6 +139,174 @@ CASES: dict[str, tuple[str, str, str, tuple[str, ...]]] = {
     W2 = np.random.randn(hidden)  # noqa: NPY002
     params = {"W1": W1, "b1": np.zeros(hidden), "W2": W2, "b2": np.zeros(1)}
 """ + TRAIN_MLP_LOOP, ()),
+    "03-loop-momentum-adam": ("03-gradient-descent", "momentum-adam", '''import math
+
+
+def momentum_step(x, velocity, grad, lr, beta):
+    new_v = [beta * v + g for v, g in zip(velocity, grad, strict=True)]
+    return np.array([xi - lr * vi for xi, vi in zip(x, new_v, strict=True)]), np.array(new_v)
+
+
+def adam_step(x, m, v, grad, t, lr, beta1=0.9, beta2=0.999, eps=1e-8):
+    new_x, new_m, new_v = [], [], []
+    for xi, mi, vi, g in zip(x, m, v, grad, strict=True):
+        mi = beta1 * mi + (1 - beta1) * g
+        vi = beta2 * vi + (1 - beta2) * g * g
+        m_hat, v_hat = mi / (1 - beta1**t), vi / (1 - beta2**t)
+        new_x.append(xi - lr * m_hat / (math.sqrt(v_hat) + eps))
+        new_m.append(mi)
+        new_v.append(vi)
+    return np.array(new_x), np.array(new_m), np.array(new_v)
+
+
+def run_optimizer(hessian, minimum, x0, method, lr, steps, beta=0.9):
+    path = np.zeros((steps + 1, len(x0)))
+    path[0] = x0
+    velocity = m = v = [0.0] * len(x0)
+    for t in range(1, steps + 1):
+        x = path[t - 1]
+        grad = list(np.dot(hessian, x - np.asarray(minimum)))
+        if method == "gd":
+            path[t] = x - lr * np.asarray(grad)
+        elif method == "momentum":
+            new_x, velocity = momentum_step(x, velocity, grad, lr, beta)
+            path[t] = new_x
+        else:
+            new_x, m, v = adam_step(x, m, v, grad, t, lr)
+            path[t] = new_x
+    return path
+''', ()),
+    "04-micrograd-value": ("04-backprop", "value-ops", '''import math
+
+
+class Value:
+    """A number in a computational graph: its data, its gradient, its parents, and _backward."""
+
+    def __init__(self, data, _parents=()):
+        self.data = float(data)
+        self.grad = 0.0
+        self._prev = set(_parents)  # as micrograd keeps them
+        self._backward = lambda: None  # an input has nobody to pass its gradient to
+
+    def __repr__(self):
+        return f"Value(data={self.data:.4g}, grad={self.grad:.4g})"
+
+    def __add__(self, other):
+        if not isinstance(other, Value):
+            other = Value(other)
+        out = Value(self.data + other.data, (self, other))
+
+        def _backward():
+            self.grad = self.grad + 1.0 * out.grad
+            other.grad = other.grad + 1.0 * out.grad
+
+        out._backward = _backward
+        return out
+
+    def __radd__(self, other):
+        return Value(other) + self
+
+    def __mul__(self, other):
+        if not isinstance(other, Value):
+            other = Value(other)
+        out = Value(self.data * other.data, (self, other))
+
+        def _backward():
+            self.grad += other.data * out.grad
+            other.grad += self.data * out.grad
+
+        out._backward = _backward
+        return out
+
+    def __rmul__(self, other):
+        return self.__mul__(other)
+
+    def tanh(self):
+        x = min(self.data, 300.0)
+        e = math.exp(2 * x)
+        out = Value((e - 1) / (e + 1), (self,))
+
+        def _backward():
+            self.grad += (1 - out.data**2) * out.grad
+
+        out._backward = _backward
+        return out
+
+
+def run_steps(leaves, steps):
+    """Given, for the tests: build a graph with Value, pass the gradient back, return
+    (data, grad) of every node as arrays, the leaves first and then one node per step.
+
+    A step is ("+", i, j) or ("*", i, j) for node i + node j or node i * node j; ("+c", i, c),
+    ("c+", c, i), ("*c", i, c) or ("c*", c, i) with a plain number c on that side; ("tanh", i).
+    """
+    nodes = [Value(x) for x in leaves]
+    for op, *args in steps:
+        if op == "tanh":
+            nodes.append(nodes[args[0]].tanh())
+        elif op in ("+", "*"):
+            a, b = nodes[args[0]], nodes[args[1]]
+            nodes.append(a + b if op == "+" else a * b)
+        elif op in ("+c", "*c"):
+            a, c = nodes[args[0]], args[1]
+            nodes.append(a + c if op == "+c" else a * c)
+        else:  # "c+" or "c*": the number first
+            c, a = args[0], nodes[args[1]]
+            nodes.append(c + a if op == "c+" else c * a)
+    nodes[-1].grad = 1.0
+    for node in reversed(nodes[len(leaves) :]):  # each step only uses earlier nodes
+        node._backward()
+    return np.array([node.data for node in nodes]), np.array([node.grad for node in nodes])''', ()),
+    "04-kahn-backward": ("04-backprop", "value-backward", '''def value_backward(self):
+    # Kahn's algorithm: a node passes its gradient back once every node using it has.
+    users, stack, seen = {}, [self], {id(self)}
+    while stack:
+        node = stack.pop()
+        for parent in node._prev:
+            users[id(parent)] = users.get(id(parent), 0) + 1
+            if id(parent) not in seen:
+                seen.add(id(parent))
+                stack.append(parent)
+    self.grad = 1
+    ready = [self]
+    while ready:
+        node = ready.pop()
+        node._backward()
+        for parent in node._prev:
+            users[id(parent)] -= 1
+            if users[id(parent)] == 0:
+                ready.append(parent)
+
+
+Value.backward = value_backward  # every Value, old or new, now has .backward()
+
+
+def chain_node(data, parents, local_grads):
+    """Given, for the tests: a Value with these parents; d data / d parents[i] = local_grads[i]."""
+    out = Value(data, parents)
+
+    def _backward():
+        for parent, local in zip(parents, local_grads, strict=True):
+            parent.grad += local * out.grad
+
+    out._backward = _backward
+    return out
+
+
+def graph_grads(data, parents, local_grads):
+    """Given, for the tests: node k is chain_node(data[k], [node i for i in parents[k]],
+    local_grads[k]); call the last node's backward() and return every node's grad as an array."""
+    nodes = []
+    for value, indices, local in zip(data, parents, local_grads, strict=True):
+        nodes.append(chain_node(value, [nodes[i] for i in indices], local))
+    nodes[-1].backward()
+    return np.array([node.grad for node in nodes])''', ()),
+    "07-choice-mask-split": ("07-mnist", "split-train-validation", '''def split_train_validation(X, y, n_validation, seed):
+    rng = np.random.default_rng(seed)
+    held = np.zeros(len(X), dtype=bool)
+    held[rng.choice(len(X), size=n_validation, replace=False)] = True
+    return X[~held], y[~held], X[held], y[held]
+''', ()),
     "06-int-zeros-unroll": ("06-rnn", "unroll", """def unroll(xs, w1, b1, w2):
     h, states = 0, []
     for x in xs:
