@@ -3,11 +3,12 @@
 import pytest
 from course_helpers import autograde, scores, submit
 
-from grading.cells import graded_cells, nbgrader_meta, read_notebook, with_answers
+from grading.cells import cell_text, graded_cells, nbgrader_meta, read_notebook, with_answers
 from grading.course import lesson_ids, lesson_notebook, nbgrader, new_course
 
 # For each graded lesson: one exercise answered wrongly, and the test cells that must lose
-# their points for it (and only they). A new graded lesson adds its line here.
+# their points for it (and only they). A new graded lesson adds its line here; MORE_WRONG_ANSWERS
+# adds students who each get another exercise wrong (the newer exercises).
 WRONG_ANSWERS = {
     "01-perceptron": (
         "sigmoid",
@@ -91,6 +92,75 @@ WRONG_ANSWERS = {
 }
 
 
+def solution_with(lesson, cell_id, old, new):
+    """The solution's code for one answer cell with `old` written as `new` (a student's slip)."""
+    source = read_notebook(lesson_notebook(lesson))
+    code = next(
+        cell_text(c) for c in source["cells"] if nbgrader_meta(c).get("grade_id") == cell_id
+    )
+    code = "".join(line for line in code.splitlines(True) if "### " not in line)
+    assert old in code, f"{lesson}/{cell_id} no longer contains {old!r}"
+    return code.replace(old, new)
+
+
+MORE_WRONG_ANSWERS = {
+    "04-backprop": [
+        (
+            "value-ops",
+            solution_with(
+                "04-backprop", "value-ops", "self.grad += out.grad", "self.grad = out.grad"
+            ),
+            {"value-ops-tests"},
+        ),
+        (
+            "value-backward",
+            "def value_backward(self):\n"
+            "    self.grad = 1.0\n"
+            "    stack = [self]\n"
+            "    while stack:  # depth first from the output: no topological order\n"
+            "        node = stack.pop()\n"
+            "        node._backward()\n"
+            "        stack.extend(node._prev)\n"
+            "\n\n"
+            "Value.backward = value_backward\n",
+            {"value-backward-tests"},
+        ),
+    ],
+    "05-cnn": [
+        (
+            "conv2d-loop",
+            "def conv2d_loop(x, weight, bias, stride=1, padding=0):\n"
+            "    n_out, _, kh, kw = weight.shape\n"
+            "    xp = np.pad(x, ((0, 0), (padding, padding), (padding, padding)))\n"
+            "    h_out = conv_output_size(x.shape[1], kh, stride, padding)\n"
+            "    w_out = conv_output_size(x.shape[2], kw, stride, padding)\n"
+            "    out = np.zeros((n_out, h_out, w_out))\n"
+            "    for o in range(n_out):\n"
+            "        for i in range(h_out):\n"
+            "            for j in range(w_out):\n"
+            "                window = xp[:, i * stride : i * stride + kh, j * stride : j * stride + kw]\n"
+            "                out[o, i, j] = np.sum(window * weight[o, :, ::-1, ::-1]) + bias[o]  # flipped\n"
+            "    return out\n",
+            {"conv2d-loop-tests"},
+        ),
+    ],
+    "07-mnist": [
+        (
+            "split-train-validation",
+            "def split_train_validation(X, y, n_validation, seed):\n"
+            "    return X[n_validation:], y[n_validation:], X[:n_validation], y[:n_validation]\n",
+            {"split-train-validation-tests"},
+        ),
+        (
+            "best-epoch",
+            "def best_epoch(validation_losses, patience):\n"
+            "    return int(np.argmin(validation_losses)) + 1  # patience ignored\n",
+            {"best-epoch-tests"},
+        ),
+    ],
+}
+
+
 def is_graded(lesson):
     return any(
         nbgrader_meta(c).get("grade") for c in graded_cells(read_notebook(lesson_notebook(lesson)))
@@ -109,6 +179,12 @@ def autograded_ids(lesson):
     }
 
 
+def wrong_students(lesson):
+    """{student: (answer cell, wrong code, test cells that must lose their points)}."""
+    cases = [WRONG_ANSWERS[lesson], *MORE_WRONG_ANSWERS.get(lesson, [])]
+    return {"one-wrong" if i == 0 else f"one-wrong-{case[0]}": case for i, case in enumerate(cases)}
+
+
 @pytest.fixture(
     scope="module",
     # One group a lesson: under pytest-xdist each lesson is graded once, on one worker.
@@ -121,10 +197,10 @@ def graded(request, tmp_path_factory):
     nbgrader(root, "generate_assignment", lesson, "--force")
     source = read_notebook(lesson_notebook(lesson, root / "solutions"))
     released = read_notebook(lesson_notebook(lesson, root / "lessons"))
-    cell_id, wrong_code, _ = WRONG_ANSWERS[lesson]
     submit(root, lesson, "solved", with_answers(released, source))
     submit(root, lesson, "untouched", released)
-    submit(root, lesson, "one-wrong", with_answers(released, source, {cell_id: wrong_code}))
+    for student, (cell_id, wrong_code, _) in wrong_students(lesson).items():
+        submit(root, lesson, student, with_answers(released, source, {cell_id: wrong_code}))
     autograde(root, lesson)
     return lesson, scores(root, lesson)
 
@@ -151,10 +227,12 @@ def test_untouched_lesson_scores_zero(graded):
 
 def test_one_wrong_exercise_loses_exactly_its_points(graded):
     lesson, results = graded
-    _, _, losing = WRONG_ANSWERS[lesson]
-    assert losing <= autograded_ids(lesson), f"{lesson}: unknown test cells {losing}"
-    got = results["one-wrong"]
-    for grade_id in autograded_ids(lesson):
-        score, max_score = got[grade_id]
-        expected = 0 if grade_id in losing else max_score
-        assert score == expected, f"{lesson}/{grade_id}: {score}/{max_score}, expected {expected}"
+    for student, (_, _, losing) in wrong_students(lesson).items():
+        assert losing <= autograded_ids(lesson), f"{lesson}: unknown test cells {losing}"
+        got = results[student]
+        for grade_id in autograded_ids(lesson):
+            score, max_score = got[grade_id]
+            expected = 0 if grade_id in losing else max_score
+            assert score == expected, (
+                f"{lesson}, {student}/{grade_id}: {score}/{max_score}, expected {expected}"
+            )
