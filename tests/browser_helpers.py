@@ -199,7 +199,9 @@ def start_student_lab(root: Path, state: Path) -> Server:
 def make_recipe(target: str, **variables: str) -> list[str]:
     """The command `make target` runs (its recipe's last line, as `make -n` prints it), with the
     install step taken as done; run it in REPO, as make does."""
-    command = ["make", "--no-print-directory", "-n", "-o", ".venv/.installed", target,
+    done = ("-o", ".venv/.installed-lab", "-o", ".venv/.installed-instructor",
+            "-o", ".venv/.installed-test")  # fmt: skip
+    command = ["make", "--no-print-directory", "-n", *done, target,
                *(f"{name}={value}" for name, value in variables.items())]  # fmt: skip
     printed = subprocess.run(command, cwd=REPO, capture_output=True, text=True, check=True).stdout
     return shlex.split(printed.strip().splitlines()[-1])

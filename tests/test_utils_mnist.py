@@ -57,7 +57,43 @@ def test_data_dir_from_environment_or_repo(monkeypatch, tmp_path):
     monkeypatch.setenv("NN_WORKBOOK_DATA", str(tmp_path))
     assert mnist.data_dir() == tmp_path
     monkeypatch.delenv("NN_WORKBOOK_DATA")
-    assert mnist.data_dir() == REPO / "data" / "mnist"
+    assert (REPO / "data").is_dir() and mnist.data_dir() == REPO / "data" / "mnist"
+
+
+def test_data_dir_outside_a_checkout_is_the_users_cache(monkeypatch, tmp_path):
+    """A normal install: no data/ beside utils/ (or only some other package's, in site-packages)."""
+    monkeypatch.delenv("NN_WORKBOOK_DATA", raising=False)
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setattr(mnist.sys, "platform", "linux")
+    monkeypatch.setattr(mnist, "REPO", tmp_path / "site-packages")
+    (tmp_path / "site-packages" / "data").mkdir(parents=True)  # another package's data/
+    assert mnist.data_dir() == tmp_path / "home" / ".cache" / "nn-workbook" / "mnist"
+    monkeypatch.setattr(mnist, "REPO", tmp_path / "checkout")
+    assert mnist.data_dir() == tmp_path / "home" / ".cache" / "nn-workbook" / "mnist"
+    (tmp_path / "checkout" / "data").mkdir(parents=True)
+    assert mnist.data_dir() == tmp_path / "checkout" / "data" / "mnist"
+
+
+@pytest.mark.parametrize(
+    ("platform", "variables", "expected"),
+    [
+        ("linux", {"XDG_CACHE_HOME": "{tmp}/xdg"}, "{tmp}/xdg/nn-workbook"),
+        ("linux", {"XDG_CACHE_HOME": "relative/is/ignored"}, "{home}/.cache/nn-workbook"),
+        ("darwin", {}, "{home}/Library/Caches/nn-workbook"),
+        ("win32", {"LOCALAPPDATA": "{tmp}/Local"}, "{tmp}/Local/nn-workbook"),
+        ("win32", {}, "{home}/AppData/Local/nn-workbook"),
+    ],
+)
+def test_the_user_cache_folder_per_system(monkeypatch, tmp_path, platform, variables, expected):
+    home = tmp_path / "home"
+    monkeypatch.setenv("HOME", str(home))
+    for name in ("XDG_CACHE_HOME", "LOCALAPPDATA"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in variables.items():
+        monkeypatch.setenv(name, value.format(tmp=tmp_path))
+    monkeypatch.setattr(mnist.sys, "platform", platform)
+    assert mnist.user_cache_dir() == Path(expected.format(tmp=tmp_path, home=home))
 
 
 def test_reads_a_valid_set_from_the_environment_folder(tiny, monkeypatch, capsys):

@@ -6,6 +6,8 @@ stays fast; see the tests in tests/test_utils_import.py.
 
 import importlib
 
+COURSE = "nn-workbook"  # how the lessons' first cell tells this package from another `utils`
+
 _SUBMODULES = (
     "accessibility",
     "arguments",

@@ -2,8 +2,10 @@
 
 `load_mnist("train")` returns 60,000 images as uint8 (n, 28, 28) and their labels as int64 (n,).
 Files live in `data_dir()`: the folder the environment variable NN_WORKBOOK_DATA names, else
-<repo>/data/mnist. They may be gzipped (`.gz`) or not. Every file is checked (magic number, image
-size, counts against the file size, labels 0-9) and a broken one raises MnistFileError naming it.
+<repo>/data/mnist in a checkout of the course, else a per-user cache folder (a normal install's
+package folder may be read-only). They may be gzipped (`.gz`) or not. Every file is checked
+(magic number, image size, counts against the file size, labels 0-9) and a broken one raises
+MnistFileError naming it.
 In the grader's sandbox (grading mode, utils.grading_mode) each split is cut to its first images.
 """
 
@@ -12,6 +14,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import os
+import sys
 import zlib
 from pathlib import Path
 
@@ -56,10 +59,28 @@ class MnistFileError(ValueError):
     """An MNIST file that is truncated, corrupt or not in the IDX format the name promises."""
 
 
+def user_cache_dir() -> Path:
+    """This user's cache folder for the course: ~/.cache/nn-workbook on Linux ($XDG_CACHE_HOME
+    if set), ~/Library/Caches/nn-workbook on macOS, %LOCALAPPDATA%\\nn-workbook on Windows."""
+    if sys.platform == "win32":
+        base = os.environ.get("LOCALAPPDATA", "").strip()
+        return (Path(base) if base else Path.home() / "AppData" / "Local") / "nn-workbook"
+    if sys.platform == "darwin":
+        return Path.home() / "Library" / "Caches" / "nn-workbook"
+    base = os.environ.get("XDG_CACHE_HOME", "").strip()
+    return (Path(base) if Path(base).is_absolute() else Path.home() / ".cache") / "nn-workbook"
+
+
 def data_dir() -> Path:
-    """The MNIST folder: $NN_WORKBOOK_DATA if set, else <repo>/data/mnist."""
+    """The MNIST folder: $NN_WORKBOOK_DATA if set, else <repo>/data/mnist when utils runs from a
+    checkout (a data/ folder beside it), else the user's cache folder (user_cache_dir()/mnist)."""
     folder = os.environ.get(DATA_ENV, "").strip()
-    return Path(folder).expanduser() if folder else REPO / "data" / "mnist"
+    if folder:
+        return Path(folder).expanduser()
+    # A package folder may hold some other project's data/: never a checkout.
+    if (REPO / "data").is_dir() and REPO.name not in ("site-packages", "dist-packages"):
+        return REPO / "data" / "mnist"
+    return user_cache_dir() / "mnist"
 
 
 def _mirrors(mirrors: object = None) -> list[str]:

@@ -1,5 +1,7 @@
 """The student's own copies of the lessons, and the two servers `make lab` and `make demo` start.
 
+The same on any system without make: the console script `nn-workbook lab` (or `nn-workbook
+demo`), or `python -m utils.workspace lab`, after `pip install -e ".[lab]"` in a checkout.
 `make lab` runs `python -m utils.workspace lab`: new lessons come into `workspace/`, nothing of
 the student's is overwritten, then JupyterLab opens there as a student should see it
 (`config/student-lab/`: no nbgrader instructor tools, no news pop-up). `make demo` runs
@@ -12,6 +14,7 @@ The tests start their servers from `student_lab()` and `demo_server()`, so they 
 from __future__ import annotations
 
 import filecmp
+import importlib.util
 import os
 import shutil
 import subprocess
@@ -112,20 +115,51 @@ def demo_server(
     return Launch([*argv, *args], env)
 
 
+USAGE = (
+    "usage: nn-workbook [lab|demo] [server options]  (or: python -m utils.workspace ...)\n"
+    "  lab   copy new lessons into workspace/, then open JupyterLab there (what `make lab` does)\n"
+    "  demo  copy new demos into workspace/demos/, then serve them with Voila (`make demo`)\n"
+    "  (nothing) only copy the new lessons; server options go to JupyterLab or Voila"
+)
+
+
 def _run(launch: Launch) -> int:
-    """Become the server (so Ctrl-C reaches it directly); where exec is missing, wait for it."""
+    """Become the server (POSIX: Ctrl-C reaches it directly); elsewhere (Windows) start it and
+    wait, through Ctrl-C too: the server gets it from the console and decides when to stop."""
     sys.stdout.flush()
     if os.name == "posix":
         os.execve(launch.argv[0], launch.argv, launch.environ())
-    return subprocess.call(launch.argv, env=launch.environ())
+    process = subprocess.Popen(launch.argv, env=launch.environ())
+    while True:
+        try:
+            return process.wait()
+        except KeyboardInterrupt:
+            continue
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """`python -m utils.workspace [lab|demo] [server options...]`."""
+    """`nn-workbook [lab|demo] [server options...]`, also `python -m utils.workspace ...`."""
     args = list(sys.argv[1:] if argv is None else argv)
+    if args and args[0] in ("-h", "--help"):
+        print(USAGE)
+        return 0
     command = args.pop(0) if args and args[0] in ("lab", "demo") else None
     if args and command is None:
-        print(f"usage: python -m utils.workspace [lab|demo] [server options]; got {args}")
+        print(f"{USAGE}\ngot {args}")
+        return 2
+    if not LESSONS.is_dir():
+        print(
+            f"No lessons at {LESSONS}: nn-workbook runs from a copy of the course's repository."
+            ' Clone it, then in its folder run  pip install -e ".[lab]"  and  nn-workbook lab'
+        )
+        return 2
+    server = {"lab": "jupyterlab", "demo": "voila"}.get(command)
+    if server and importlib.util.find_spec(server) is None:
+        extras = "lab" if command == "lab" else "lab,instructor"
+        print(
+            f"{server} is not installed in this Python ({sys.executable}). In the course's"
+            f' folder run  pip install -e ".[{extras}]"  (`make {command}` does it), then again.'
+        )
         return 2
     if command == "demo":  # the demos, like the lessons: new ones come in, edits stay
         messages = sync_workspace(DEMOS, WORKSPACE / "demos") or ["workspace/demos/ is up to date."]
