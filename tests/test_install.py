@@ -33,14 +33,15 @@ from pathlib import Path
 
 import pytest
 from browser_helpers import free_port
+from conftest import MNIST_MINI
+from venv_helpers import course_copy
 
 from grading.course import REPO
 from utils import mnist
 
 pytestmark = pytest.mark.xdist_group("install")
 
-MNIST_TEST = REPO.parent / "shared" / "datasets" / "mnist-test"
-MNIST_MINI = REPO.parent / "shared" / "datasets" / "mnist-mini"
+MNIST_TEST = MNIST_MINI.parent / "mnist-test"
 JUPYTERLAB = "jupyterlab==4.6.6"
 BIN = "Scripts" if os.name == "nt" else "bin"
 
@@ -63,14 +64,7 @@ def clone(tmp_path_factory) -> Path:
     """A fresh copy of the repository: its tracked files and new ones git does not ignore."""
     if shutil.which("git") is None:
         loud_skip("no git on this machine: cannot list the repository's files")
-    listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-                            cwd=REPO, capture_output=True, check=True).stdout  # fmt: skip
-    folder = tmp_path_factory.mktemp("clone") / "nn-workbook"
-    for name in filter(None, listed.decode().split("\0")):
-        if (REPO / name).is_file():  # a file deleted but not yet committed is not there
-            (folder / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(REPO / name, folder / name)
-    return folder
+    return course_copy(tmp_path_factory.mktemp("clone") / "nn-workbook")
 
 
 def run(command: list[str], **kwargs) -> subprocess.CompletedProcess:

@@ -313,7 +313,7 @@ class Explorer:
 
         width = round(CSS_DPI * self.figure.get_size_inches()[0])
         self._backdrop = picture(layout=widgets.Layout(width="100%", height="auto"))
-        self._image = picture()  # the moving region: placed over the backdrop by place_region()
+        self._image = picture()  # the moving region: laid over the backdrop by _place_region()
         self._backdrop.add_class("nnw-explorer-backdrop")
         self._image.add_class("nnw-explorer-figure")
         self._picture = widgets.Box(
